@@ -63,6 +63,9 @@ do_mount "$mnt/src" --bind "$repo"
 if [ -d "$repo/../shared" ]; then
     do_mount "$mnt/shared" --bind "$repo/../shared" -o ro
 fi
+# The cached root itself, read-only: build-aux/test-packages.sh installs the
+# .debs into an overlay of it, a copy where SigmaVault is not yet installed.
+do_mount "$mnt/var/lib/sigmavault-clean-root" --bind "$lower" -o ro
 # The demo shows on the caller's X display when there is one.
 if [ -n "${SIGMAVAULT_DISPLAY:-}" ] && [ -d /tmp/.X11-unix ]; then
     do_mount "$mnt/tmp/.X11-unix" --bind /tmp/.X11-unix
