@@ -19,7 +19,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	touch $@
 
 $(BUILDDIR)/build.ninja: node_modules/.package-lock.json
-	if [ -d $(BUILDDIR)/meson-private ]; then meson setup --reconfigure $(BUILDDIR); else meson setup $(BUILDDIR) --prefix=/usr --libexecdir=lib/sigmavault; fi
+	meson setup $(BUILDDIR) --prefix=/usr --libexecdir=lib/sigmavault $$([ -f $(BUILDDIR)/build.ninja ] && echo --reconfigure)
 
 build: $(BUILDDIR)/build.ninja
 	meson compile -C $(BUILDDIR)

@@ -8,6 +8,8 @@ import jasmineRequire from './vendor/jasmine.js';
 
 const core = jasmineRequire.core(jasmineRequire);
 const env = core.getEnv();
+// Specs in a file build on each other (a pool created, then degraded).
+env.configure({ random: false });
 Object.assign(globalThis, jasmineRequire.interface(core, env));
 core.DEFAULT_TIMEOUT_INTERVAL = Number(GLib.getenv('SIGMAVAULT_SPEC_TIMEOUT') ?? 60000);
 

@@ -10,3 +10,12 @@ export const _ = domain.gettext;
 export const ngettext = domain.ngettext;
 export const pgettext = domain.pgettext;
 export { GETTEXT_PACKAGE };
+
+/**
+ * Fills %s and %d in a translated template in order (and %% as %), so that
+ * translators can move the values within the sentence.
+ */
+export function format(template: string, ...args: (string | number)[]): string {
+    let i = 0;
+    return template.replace(/%[sd%]/g, m => (m === '%%' ? '%' : String(args[i++] ?? '')));
+}

@@ -1,0 +1,145 @@
+// SigmaVault Settings. D-Bus activatable; `--background` keeps it running
+// without a window to post notifications (started at login).
+import Adw from 'gi://Adw';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import { APP_ID, VERSION } from '../shared/config.js';
+import { _ } from '../shared/i18n.js';
+import { HealthWatcher } from './health-watcher.js';
+import { PoolStore } from './pool-store.js';
+import { saveScreenshot } from './screenshot.js';
+import { SettingsWindow } from './window.js';
+
+function settingsOrNull(): Gio.Settings | null {
+    // Missing schemas (a broken install) should not stop the app.
+    const source = Gio.SettingsSchemaSource.get_default();
+    return source?.lookup(APP_ID, true) ? new Gio.Settings({ schema_id: APP_ID }) : null;
+}
+
+export class Application extends Adw.Application {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultApplication' }, this);
+    }
+
+    declare private _store: PoolStore;
+    declare private _watcher: HealthWatcher | null;
+    declare private _screenshot: string | null;
+    declare private _settings: Gio.Settings | null;
+
+    constructor() {
+        super({ application_id: APP_ID, flags: Gio.ApplicationFlags.DEFAULT_FLAGS });
+        this._store = new PoolStore();
+        this._watcher = null;
+        this._screenshot = null;
+        this._settings = null;
+
+        this.add_main_option('background', 0, GLib.OptionFlags.NONE, GLib.OptionArg.NONE,
+            _('Run without a window and notify when a pool needs attention'), null);
+        this.add_main_option('screenshot', 0, GLib.OptionFlags.NONE, GLib.OptionArg.FILENAME,
+            _('Save a PNG of the window once it shows the pools, then quit'), _('FILE'));
+        this.add_main_option('pool', 0, GLib.OptionFlags.NONE, GLib.OptionArg.STRING,
+            _('Open on this pool'), _('NAME'));
+        this.add_main_option('version', 0, GLib.OptionFlags.NONE, GLib.OptionArg.NONE, _('Show the version'), null);
+
+        const showPool = new Gio.SimpleAction({ name: 'show-pool', parameter_type: new GLib.VariantType('s') });
+        showPool.connect('activate', (_a, param) => {
+            this.window().showSection(param?.unpack<string>() ?? '');
+            this.window().present();
+        });
+        this.add_action(showPool);
+        const background = new Gio.SimpleAction({ name: 'background' });
+        background.connect('activate', () => {
+            this.startBackground();
+        });
+        this.add_action(background);
+        const quit = new Gio.SimpleAction({ name: 'quit' });
+        quit.connect('activate', () => {
+            this.quit();
+        });
+        this.add_action(quit);
+        this.set_accels_for_action('app.quit', ['<Control>q']);
+        this.set_accels_for_action('window.close', ['<Control>w']);
+    }
+
+    override vfunc_handle_local_options(options: GLib.VariantDict): number {
+        if (options.contains('version')) {
+            print(`sigmavault-settings ${VERSION}`);
+            return 0;
+        }
+        const shot = options.lookup_value('screenshot', null);
+        if (shot) {
+            // A screenshot run is its own instance, never a remote call.
+            this._screenshot = new TextDecoder().decode(shot.get_bytestring()).replace(/\0$/, '');
+            this.flags |= Gio.ApplicationFlags.NON_UNIQUE;
+            return -1;
+        }
+        // --background and --pool go to the running instance, if any, as
+        // actions: one process holds the window and the notifications.
+        const pool = options.lookup_value('pool', null)?.unpack<string>();
+        const background = options.contains('background');
+        if (pool === undefined && !background)
+            return -1;
+        this.register(null);
+        if (background)
+            this.activate_action('background', null);
+        if (pool !== undefined)
+            this.activate_action('show-pool', new GLib.Variant('s', pool));
+        return 0;
+    }
+
+    override vfunc_startup(): void {
+        super.vfunc_startup();
+        this._settings = settingsOrNull();
+        void this._store.connectToDaemon();
+    }
+
+    override vfunc_activate(): void {
+        this.window().present();
+        if (this._screenshot)
+            this.screenshotWhenReady(this._screenshot);
+    }
+
+    window(): SettingsWindow {
+        const existing = this.get_windows().find(w => w instanceof SettingsWindow);
+        if (existing)
+            return existing;
+        return new SettingsWindow(this, this._store);
+    }
+
+    startBackground(): void {
+        if (this._watcher)
+            return;
+        this.hold();
+        this._watcher = new HealthWatcher(this, this._store, this._settings);
+        this._watcher.start();
+    }
+
+    private screenshotWhenReady(path: string): void {
+        const save = (): void => {
+            // Two frames after the data arrived, so the new rows are laid out.
+            const win = this.window();
+            let frames = 0;
+            win.add_tick_callback(() => {
+                if (++frames < 3)
+                    return GLib.SOURCE_CONTINUE;
+                try {
+                    saveScreenshot(win, path);
+                    print(path);
+                } catch (e) {
+                    printerr(`Could not save the screenshot: ${e instanceof Error ? e.message : String(e)}`);
+                }
+                this.quit();
+                return GLib.SOURCE_REMOVE;
+            });
+        };
+        if (this._store.state !== 'connecting') {
+            save();
+        } else {
+            const id = this._store.connect('changed', () => {
+                this._store.disconnect(id);
+                save();
+            });
+        }
+    }
+}

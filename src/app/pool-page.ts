@@ -1,0 +1,146 @@
+// One pool: its health in words, capacity, devices with their error
+// counters, and the last scrub.
+import Adw from 'gi://Adw';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import { formatPercent, formatSize, healthExplanation, healthLabel } from '../shared/format.js';
+import { capacityFraction } from '../shared/health.js';
+import { _, format } from '../shared/i18n.js';
+import type { PoolInfo, VdevRow } from '../shared/pool-info.js';
+import { healthCssClass, healthIconName } from './health-icon.js';
+
+function vdevKind(type: string): string {
+    switch (type) {
+    case 'root': return _('Pool');
+    case 'mirror': return _('Mirror');
+    case 'raidz1': return _('RAID-Z1');
+    case 'raidz2': return _('RAID-Z2');
+    case 'raidz3': return _('RAID-Z3');
+    case 'draid': return _('dRAID');
+    case 'disk': return _('Disk');
+    case 'file': return _('File');
+    case 'spare': case 'spares': return _('Spare');
+    case 'logs': return _('Log');
+    case 'cache': return _('Cache');
+    case 'special': return _('Special');
+    case 'dedup': return _('Dedup');
+    case 'replacing': return _('Replacing');
+    default: return type;
+    }
+}
+
+function stateLabel(text: string, health: VdevRow['state']): Gtk.Label {
+    const label = new Gtk.Label({ label: text, valign: Gtk.Align.CENTER });
+    label.add_css_class(healthCssClass(health));
+    return label;
+}
+
+export class PoolPage extends Adw.Bin {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultPoolPage' }, this);
+    }
+
+    declare private _page: Adw.PreferencesPage | null;
+    declare poolName: string;
+
+    constructor() {
+        super();
+        this._page = null;
+        this.poolName = '';
+    }
+
+    display(pool: PoolInfo | undefined, name: string): void {
+        this.poolName = name;
+        // Rebuilt on every change: a pool has few devices, and rows that
+        // keep no state are simpler than diffing them.
+        const page = new Adw.PreferencesPage();
+        if (!pool) {
+            this.set_child(new Adw.StatusPage({
+                icon_name: 'dialog-question-symbolic',
+                title: _('Pool Not Found'),
+                description: format(_('The pool “%s” is no longer on this computer. It may have been exported or destroyed.'), name),
+            }));
+            return;
+        }
+
+        const healthGroup = new Adw.PreferencesGroup();
+        const health = new Adw.ActionRow({
+            title: healthLabel(pool.health),
+            subtitle: healthExplanation(pool.health),
+            subtitle_selectable: true,
+        });
+        health.add_css_class('property');
+        const icon = new Gtk.Image({ icon_name: healthIconName(pool.health), pixel_size: 32, valign: Gtk.Align.CENTER });
+        icon.add_css_class(healthCssClass(pool.health));
+        icon.update_property([Gtk.AccessibleProperty.LABEL], [healthLabel(pool.health)]);
+        health.add_prefix(icon);
+        healthGroup.add(health);
+        if (pool.status) {
+            healthGroup.add(new Adw.ActionRow({
+                title: _('What ZFS Reports'), subtitle: `${pool.status} ${pool.action}`.trim(), subtitle_selectable: true,
+            }));
+        }
+        page.add(healthGroup);
+
+        const cap = capacityFraction(pool.allocated, pool.size);
+        const capacity = new Adw.PreferencesGroup({ title: _('Capacity') });
+        const used = new Adw.ActionRow({
+            title: _('Used'),
+            subtitle: format(_('%s of %s (%s)'), formatSize(pool.allocated), formatSize(pool.size),
+                cap === null ? '–' : formatPercent(cap)),
+        });
+        const bar = new Gtk.LevelBar({ value: cap ?? 0, valign: Gtk.Align.CENTER, width_request: 160 });
+        bar.add_offset_value(Gtk.LEVEL_BAR_OFFSET_LOW, 0.8);
+        bar.add_offset_value(Gtk.LEVEL_BAR_OFFSET_HIGH, 0.9);
+        bar.add_offset_value(Gtk.LEVEL_BAR_OFFSET_FULL, 1.0);
+        bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Capacity used')]);
+        used.add_suffix(bar);
+        capacity.add(used);
+        capacity.add(this.infoRow(_('Free'), formatSize(pool.free)));
+        capacity.add(this.infoRow(_('Fragmentation'),
+            pool.fragmentation === null ? _('Not reported by this ZFS') : formatPercent(pool.fragmentation / 100)));
+        page.add(capacity);
+
+        const devices = new Adw.PreferencesGroup({
+            title: _('Devices'),
+            description: _('Read, write and checksum errors are counted since the pool was imported or the errors were last cleared.'),
+        });
+        for (const v of pool.vdevs.filter(r => r.depth > 0))
+            devices.add(this.vdevRow(v));
+        page.add(devices);
+
+        const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
+        scrub.add(this.infoRow(_('Last Scrub'), pool.scan || _('Never scrubbed')));
+        scrub.add(this.infoRow(_('Data Errors'), pool.errors || _('None known')));
+        scrub.add(this.infoRow(_('Pool ID'), pool.guid));
+        page.add(scrub);
+
+        this._page = page;
+        this.set_child(page);
+    }
+
+    private infoRow(title: string, value: string): Adw.ActionRow {
+        const row = new Adw.ActionRow({ title, subtitle: value, subtitle_selectable: true });
+        row.add_css_class('property');
+        return row;
+    }
+
+    private vdevRow(v: VdevRow): Adw.ActionRow {
+        const errors = v.read + v.write + v.checksum;
+        const row = new Adw.ActionRow({
+            title: v.path || v.name,
+            title_lines: 1,
+            subtitle: errors === 0
+                ? vdevKind(v.type)
+                : format(_('%s · %d read, %d write, %d checksum errors'), vdevKind(v.type), v.read, v.write, v.checksum),
+        });
+        // Indentation shows the tree: devices sit under their mirror or RAID-Z group.
+        row.add_prefix(new Gtk.Box({ width_request: (v.depth - 1) * 24 }));
+        row.add_prefix(new Gtk.Image({
+            icon_name: v.type === 'disk' || v.type === 'file' ? 'drive-harddisk-symbolic' : 'drive-multidisk-symbolic',
+            accessible_role: Gtk.AccessibleRole.PRESENTATION,
+        }));
+        row.add_suffix(stateLabel(healthLabel(v.state), v.state));
+        return row;
+    }
+}

@@ -1,0 +1,160 @@
+// The app's live view of the daemon: a Gio.DBusObjectManagerClient on the
+// system bus, turned into validated PoolInfo values. Emits "changed" when
+// anything the UI shows changed; clients never poll.
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import { BUS_NAME, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from '../shared/dbus-names.js';
+import { type ManagerInfo, ManagerInfoSchema, type PoolInfo, PoolInfoSchema } from '../shared/pool-info.js';
+
+Gio._promisify(Gio.DBusObjectManagerClient.prototype, 'init_async', 'init_finish');
+
+async function newManagerClient(): Promise<Gio.DBusObjectManagerClient> {
+    const client = new Gio.DBusObjectManagerClient({
+        bus_type: Gio.BusType.SYSTEM,
+        flags: Gio.DBusObjectManagerClientFlags.NONE,
+        name: BUS_NAME,
+        object_path: ROOT_PATH,
+    });
+    await client.init_async(GLib.PRIORITY_DEFAULT, null);
+    return client;
+}
+
+export type StoreState = 'connecting' | 'unreachable' | 'ready';
+
+function readProxy(proxy: Gio.DBusProxy): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const name of proxy.get_cached_property_names() ?? []) {
+        const v = proxy.get_cached_property(name);
+        if (v)
+            out[name] = v.recursiveUnpack();
+    }
+    return out;
+}
+
+export class PoolStore extends GObject.Object {
+    static {
+        GObject.registerClass({
+            GTypeName: 'SigmaVaultPoolStore',
+            Signals: { changed: {} },
+        }, this);
+    }
+
+    declare private _client: Gio.DBusObjectManagerClient | null;
+    declare private _state: StoreState;
+    declare private _manager: ManagerInfo | null;
+    declare private _pools: Map<string, PoolInfo>;
+    declare private _error: string;
+
+    constructor() {
+        super();
+        this._client = null;
+        this._state = 'connecting';
+        this._manager = null;
+        this._pools = new Map();
+        this._error = '';
+    }
+
+    get state(): StoreState {
+        return this._state;
+    }
+
+    /** Why the service is unreachable, when it is. */
+    get error(): string {
+        return this._error;
+    }
+
+    get manager(): ManagerInfo | null {
+        return this._manager;
+    }
+
+    get pools(): PoolInfo[] {
+        return [...this._pools.values()].sort((a, b) => a.name.localeCompare(b.name));
+    }
+
+    pool(name: string): PoolInfo | undefined {
+        return this._pools.get(name);
+    }
+
+    async connectToDaemon(): Promise<void> {
+        let client: Gio.DBusObjectManagerClient;
+        try {
+            client = await newManagerClient();
+        } catch (e) {
+            this.setUnreachable(e instanceof Error ? e.message : String(e));
+            return;
+        }
+        this._client = client;
+        client.connect('notify::name-owner', () => {
+            this.reload();
+        });
+        client.connect('object-added', () => {
+            this.reload();
+        });
+        client.connect('object-removed', () => {
+            this.reload();
+        });
+        client.connect('interface-proxy-properties-changed', () => {
+            this.reload();
+        });
+        // With no owner yet, the first call activates the daemon; the
+        // manager client does not, so ask the bus to start it.
+        if (client.get_name_owner() === null) {
+            client.get_connection().call(BUS_NAME, ROOT_PATH, 'org.freedesktop.DBus.Peer', 'Ping', null, null,
+                Gio.DBusCallFlags.NONE, 25000, null, (conn, res) => {
+                    try {
+                        conn?.call_finish(res);
+                    } catch (e) {
+                        this.setUnreachable(e instanceof Error ? e.message : String(e));
+                    }
+                });
+        }
+        this.reload();
+    }
+
+    private setUnreachable(why: string): void {
+        this._state = 'unreachable';
+        this._error = why;
+        this._manager = null;
+        this._pools.clear();
+        this.emit('changed');
+    }
+
+    private reload(): void {
+        const client = this._client;
+        if (client === null)
+            return;
+        if (client.get_name_owner() === null) {
+            // Still being activated, or it went away: say so only after it
+            // had a chance to start.
+            if (this._state === 'ready')
+                this.setUnreachable('The SigmaVault service stopped.');
+            return;
+        }
+        let manager: ManagerInfo | null = null;
+        const pools = new Map<string, PoolInfo>();
+        for (const object of client.get_objects()) {
+            const m = object.get_interface(MANAGER_IFACE) as Gio.DBusProxy | null;
+            if (m) {
+                const parsed = ManagerInfoSchema.safeParse(readProxy(m));
+                if (parsed.success)
+                    manager = parsed.data;
+            }
+            const p = object.get_interface(POOL_IFACE) as Gio.DBusProxy | null;
+            if (p) {
+                const parsed = PoolInfoSchema.safeParse(readProxy(p));
+                if (parsed.success)
+                    pools.set(parsed.data.name, parsed.data);
+                else
+                    console.warn(`Ignoring a pool object the app does not understand: ${parsed.error.message}`);
+            }
+        }
+        if (manager === null)
+            return;
+        this._manager = manager;
+        this._pools = pools;
+        this._state = 'ready';
+        this._error = '';
+        this.emit('changed');
+    }
+}

@@ -1,0 +1,128 @@
+// The main window: a sidebar (Dashboard, then each pool) and the content,
+// collapsing to one pane on narrow screens.
+import Adw from 'gi://Adw';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import { _ } from '../shared/i18n.js';
+import { DashboardPage } from './dashboard-page.js';
+import { healthIconName } from './health-icon.js';
+import { PoolPage } from './pool-page.js';
+import type { PoolStore } from './pool-store.js';
+
+const DASHBOARD = '';
+
+export class SettingsWindow extends Adw.ApplicationWindow {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultSettingsWindow' }, this);
+    }
+
+    declare private _store: PoolStore;
+    declare private _split: Adw.NavigationSplitView;
+    declare private _sidebarList: Gtk.ListBox;
+    declare private _stack: Gtk.Stack;
+    declare private _contentPage: Adw.NavigationPage;
+    declare private _poolPage: PoolPage;
+    declare private _selected: string;
+    declare private _syncingSidebar: boolean;
+
+    constructor(application: Adw.Application | null, store: PoolStore) {
+        super({
+            application: application ?? undefined,
+            title: _('SigmaVault Settings'),
+            default_width: 960,
+            default_height: 640,
+            width_request: 360,
+            height_request: 294,
+        });
+        this._store = store;
+        this._selected = DASHBOARD;
+        this._syncingSidebar = false;
+
+        this._sidebarList = new Gtk.ListBox({ selection_mode: Gtk.SelectionMode.SINGLE });
+        this._sidebarList.add_css_class('navigation-sidebar');
+        this._sidebarList.update_property([Gtk.AccessibleProperty.LABEL], [_('Sections')]);
+        this._sidebarList.connect('row-selected', (_list, row) => {
+            if (row && !this._syncingSidebar)
+                this.showSection(row.name);
+        });
+        this._sidebarList.connect('row-activated', () => {
+            this._split.show_content = true;
+        });
+        const sidebarView = new Adw.ToolbarView();
+        sidebarView.add_top_bar(new Adw.HeaderBar());
+        sidebarView.set_content(new Gtk.ScrolledWindow({
+            child: this._sidebarList, hscrollbar_policy: Gtk.PolicyType.NEVER,
+        }));
+        const sidebar = new Adw.NavigationPage({ title: _('SigmaVault'), child: sidebarView, tag: 'sidebar' });
+
+        const dashboard = new DashboardPage(store);
+        dashboard.connect('pool-activated', (_d, name: string) => {
+            this.showSection(name);
+        });
+        this._poolPage = new PoolPage();
+        this._stack = new Gtk.Stack({ transition_type: Gtk.StackTransitionType.CROSSFADE });
+        this._stack.add_named(dashboard, 'dashboard');
+        this._stack.add_named(this._poolPage, 'pool');
+        const contentView = new Adw.ToolbarView();
+        contentView.add_top_bar(new Adw.HeaderBar());
+        contentView.set_content(this._stack);
+        this._contentPage = new Adw.NavigationPage({ title: _('Dashboard'), child: contentView, tag: 'content' });
+
+        this._split = new Adw.NavigationSplitView({ sidebar, content: this._contentPage, min_sidebar_width: 200 });
+        this.set_content(this._split);
+
+        const narrow = new Adw.Breakpoint({ condition: Adw.BreakpointCondition.parse('max-width: 600sp') });
+        // GJS converts the boolean to a GValue.
+        narrow.add_setter(this._split, 'collapsed', true as unknown as GObject.Value);
+        this.add_breakpoint(narrow);
+
+        store.connect('changed', () => {
+            this.syncSidebar();
+            if (this._selected !== DASHBOARD)
+                this._poolPage.display(store.pool(this._selected), this._selected);
+        });
+        this.syncSidebar();
+    }
+
+    /** Shows the dashboard ('') or a pool by name. */
+    showSection(name: string): void {
+        this._selected = name;
+        if (name === DASHBOARD) {
+            this._stack.visible_child_name = 'dashboard';
+            this._contentPage.title = _('Dashboard');
+        } else {
+            this._poolPage.display(this._store.pool(name), name);
+            this._stack.visible_child_name = 'pool';
+            this._contentPage.title = name;
+        }
+        this.syncSidebar();
+        this._split.show_content = true;
+    }
+
+    get selectedSection(): string {
+        return this._selected;
+    }
+
+    private sidebarRow(name: string, title: string, icon: string): Gtk.ListBoxRow {
+        const box = new Gtk.Box({ spacing: 12 });
+        box.append(new Gtk.Image({ icon_name: icon, accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        box.append(new Gtk.Label({ label: title, xalign: 0, ellipsize: 3 /* Pango.EllipsizeMode.END */, hexpand: true }));
+        const row = new Gtk.ListBoxRow({ child: box, name });
+        row.update_property([Gtk.AccessibleProperty.LABEL], [title]);
+        return row;
+    }
+
+    private syncSidebar(): void {
+        this._syncingSidebar = true;
+        this._sidebarList.remove_all();
+        this._sidebarList.append(this.sidebarRow(DASHBOARD, _('Dashboard'), 'view-grid-symbolic'));
+        for (const pool of this._store.pools)
+            this._sidebarList.append(this.sidebarRow(pool.name, pool.name, healthIconName(pool.health)));
+        let i = 0;
+        for (let row = this._sidebarList.get_row_at_index(0); row; row = this._sidebarList.get_row_at_index(++i)) {
+            if (row.name === this._selected)
+                this._sidebarList.select_row(row);
+        }
+        this._syncingSidebar = false;
+    }
+}

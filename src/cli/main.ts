@@ -1,0 +1,126 @@
+// sigmavaultctl: everything the app can do, for scripts, ssh and tests.
+//   sigmavaultctl status [--json]
+//   sigmavaultctl pool list [--json]
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import System from 'system';
+import { BUS_NAME } from '../shared/dbus-names.js';
+import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
+import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
+import { capacityFraction, severity, worstHealth } from '../shared/health.js';
+import { _, format } from '../shared/i18n.js';
+import type { PoolInfo } from '../shared/pool-info.js';
+
+const EXIT_USAGE = 64;
+const EXIT_UNAVAILABLE = 69;
+
+const USAGE = _(`Usage:
+  sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
+  sigmavaultctl pool list [--json]   Pools with health and capacity
+  sigmavaultctl --help`);
+
+/** Width in terminal columns, counting code points (good enough for pool names and numbers). */
+function width(text: string): number {
+    return Array.from(text).length;
+}
+
+function table(rows: string[][]): string {
+    const widths = rows[0]?.map((_c, i) => Math.max(...rows.map(r => width(r[i] ?? '')))) ?? [];
+    return rows.map(r => r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c)))
+        .join('  ').trimEnd()).join('\n');
+}
+
+function poolJson(p: PoolInfo): Record<string, unknown> {
+    return {
+        name: p.name, guid: p.guid, health: p.health, size: p.size, allocated: p.allocated, free: p.free,
+        capacity: capacityFraction(p.allocated, p.size), fragmentation: p.fragmentation,
+        status: p.status, action: p.action, scan: p.scan, errors: p.errors,
+        vdevs: p.vdevs.map(v => ({ depth: v.depth, name: v.name, type: v.type, state: v.state, path: v.path,
+            read_errors: v.read, write_errors: v.write, checksum_errors: v.checksum })),
+    };
+}
+
+function printPools(snapshot: DaemonSnapshot, json: boolean): void {
+    if (json) {
+        print(JSON.stringify(snapshot.pools.map(poolJson), null, 2));
+        return;
+    }
+    if (snapshot.pools.length === 0) {
+        print(snapshot.manager.zfsAvailable ? _('No pools yet.') : snapshot.manager.zfsStatus);
+        return;
+    }
+    const header = [_('NAME'), _('HEALTH'), _('SIZE'), _('ALLOCATED'), _('FREE'), _('CAPACITY'), _('FRAGMENTATION')];
+    print(table([header, ...snapshot.pools.map(p => {
+        const cap = capacityFraction(p.allocated, p.size);
+        return [p.name, healthLabel(p.health), formatSize(p.size), formatSize(p.allocated), formatSize(p.free),
+            cap === null ? '-' : formatPercent(cap), p.fragmentation === null ? '-' : formatPercent(p.fragmentation / 100)];
+    })]));
+}
+
+function printStatus(snapshot: DaemonSnapshot, json: boolean): void {
+    const { manager, pools } = snapshot;
+    const overall = worstHealth(pools.map(p => p.health));
+    if (json) {
+        print(JSON.stringify({
+            version: manager.version,
+            zfs: { available: manager.zfsAvailable, implementation: manager.zfsImplementation,
+                status: manager.zfsStatus, json: manager.zfsJson },
+            health: overall,
+            pools: pools.map(p => ({ name: p.name, health: p.health })),
+            tools: manager.tools,
+        }, null, 2));
+        return;
+    }
+    print(format(_('SigmaVault %s'), manager.version));
+    print(manager.zfsAvailable
+        ? format(_('ZFS: %s'), manager.zfsImplementation)
+        : format(_('ZFS: unavailable — %s'), manager.zfsStatus));
+    const unhealthy = pools.filter(p => severity(p.health) > 0);
+    print(format(_('Pools: %d, %d need attention'), pools.length, unhealthy.length));
+    for (const p of unhealthy)
+        print(`  ${p.name}: ${healthLabel(p.health)}`);
+    print(_('Tools:'));
+    for (const t of manager.tools)
+        print(`  ${t.name}: ${t.present ? `${t.version || _('installed')} (${t.path})` : _('not installed')}`);
+}
+
+async function main(argv: string[]): Promise<number> {
+    const json = argv.includes('--json');
+    const words = argv.filter(a => a !== '--json');
+    if (words.length === 0 || words.includes('--help') || words.includes('-h')) {
+        print(USAGE);
+        return words.length === 0 ? EXIT_USAGE : 0;
+    }
+    const command = words.join(' ');
+    if (command !== 'status' && command !== 'pool list') {
+        printerr(format(_('Unknown command: %s'), command));
+        printerr(USAGE);
+        return EXIT_USAGE;
+    }
+    let snapshot: DaemonSnapshot;
+    try {
+        const bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, null);
+        snapshot = await readDaemon(bus);
+    } catch (e) {
+        printerr(format(_('Cannot reach the SigmaVault service (%s): %s'), BUS_NAME, remoteErrorMessage(e)));
+        return EXIT_UNAVAILABLE;
+    }
+    if (command === 'status')
+        printStatus(snapshot, json);
+    else
+        printPools(snapshot, json);
+    return 0;
+}
+
+const loop = new GLib.MainLoop(null, false);
+let code = 0;
+main(ARGV).then(c => {
+    code = c;
+}).catch((e: unknown) => {
+    printerr(e instanceof Error ? e.message : String(e));
+    code = 1;
+}).finally(() => {
+    loop.quit();
+});
+loop.run();
+System.exit(code);

@@ -1,0 +1,46 @@
+// /com/sigmavault/Daemon/Manager: com.sigmavault.Manager1.
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { MANAGER_IFACE, MANAGER_PATH } from '../../shared/dbus-names.js';
+import { VERSION } from '../../shared/config.js';
+import type { ZfsState } from '../zfs/backend.js';
+import type { Mount } from '../zfs/mounts.js';
+import type { ToolInfo } from '../tool-versions.js';
+import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
+
+export class ManagerObject {
+    readonly object: Gio.DBusObjectSkeleton;
+    private readonly iface: ExportedInterface;
+
+    constructor(methods: Readonly<Record<'LocatePath', MethodHandler>>) {
+        this.iface = new ExportedInterface(interfaceInfo(MANAGER_IFACE), methods);
+        this.iface.set({
+            Version: new GLib.Variant('s', VERSION),
+            ZfsAvailable: new GLib.Variant('b', false),
+            ZfsImplementation: new GLib.Variant('s', ''),
+            ZfsStatus: new GLib.Variant('s', 'Checking for ZFS…'),
+            ZfsJson: new GLib.Variant('b', false),
+            Mounts: new GLib.Variant('a(sss)', []),
+            Tools: new GLib.Variant('a(sbss)', []),
+        });
+        this.object = Gio.DBusObjectSkeleton.new(MANAGER_PATH);
+        this.object.add_interface(this.iface.skeleton);
+    }
+
+    setZfs(state: ZfsState): void {
+        this.iface.set({
+            ZfsAvailable: new GLib.Variant('b', state.available),
+            ZfsImplementation: new GLib.Variant('s', state.available ? state.implementation : ''),
+            ZfsStatus: new GLib.Variant('s', state.available ? '' : state.reason),
+            ZfsJson: new GLib.Variant('b', state.available && state.json),
+        });
+    }
+
+    setMounts(mounts: readonly Mount[]): void {
+        this.iface.set({ Mounts: new GLib.Variant('a(sss)', mounts.map(m => [m.dataset, m.mountpoint, m.pool] as [string, string, string])) });
+    }
+
+    setTools(tools: readonly ToolInfo[]): void {
+        this.iface.set({ Tools: new GLib.Variant('a(sbss)', tools.map(t => [t.name, t.path !== null, t.version, t.path ?? ''] as [string, boolean, string, string])) });
+    }
+}

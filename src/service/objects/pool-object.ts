@@ -1,0 +1,71 @@
+// /com/sigmavault/Daemon/pools/<name>: com.sigmavault.Pool1.
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { POOL_IFACE, poolPath } from '../../shared/dbus-names.js';
+import type { Pool, Vdev } from '../zfs/model.js';
+import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
+
+type VdevRow = [number, string, string, string, string, number, number, number];
+
+export function flattenVdevs(root: Vdev): VdevRow[] {
+    const rows: VdevRow[] = [];
+    const walk = (v: Vdev, depth: number): void => {
+        rows.push([depth, v.name, v.type, v.state, v.path ?? '', v.readErrors, v.writeErrors, v.checksumErrors]);
+        for (const c of v.children)
+            walk(c, depth + 1);
+    };
+    walk(root, 0);
+    return rows;
+}
+
+function properties(pool: Pool): Record<string, GLib.Variant> {
+    const s = pool.status;
+    return {
+        Name: new GLib.Variant('s', pool.name),
+        Guid: new GLib.Variant('s', pool.guid),
+        // zpool list's health and zpool status's state agree; status is
+        // read second, so it is the newer of the two.
+        Health: new GLib.Variant('s', s?.state ?? pool.health),
+        Size: new GLib.Variant('t', pool.size),
+        Allocated: new GLib.Variant('t', pool.allocated),
+        Free: new GLib.Variant('t', pool.free),
+        Fragmentation: new GLib.Variant('i', pool.fragmentation ?? -1),
+        Status: new GLib.Variant('s', s?.status ?? ''),
+        Action: new GLib.Variant('s', s?.action ?? ''),
+        Scan: new GLib.Variant('s', s?.scan ?? ''),
+        Errors: new GLib.Variant('s', s?.errors ?? ''),
+        Vdevs: new GLib.Variant('a(ussssttt)', s ? flattenVdevs(s.root) : []),
+    };
+}
+
+export interface PoolMethods {
+    ClearErrors: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+}
+
+export class PoolObject {
+    readonly object: Gio.DBusObjectSkeleton;
+    private readonly iface: ExportedInterface;
+
+    constructor(private pool: Pool, methods: PoolMethods) {
+        const bound: Record<string, MethodHandler> = {
+            ClearErrors: (args, inv) => methods.ClearErrors(this.pool.name, args, inv),
+        };
+        this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
+        this.iface.set(properties(pool));
+        this.object = Gio.DBusObjectSkeleton.new(poolPath(pool.name));
+        this.object.add_interface(this.iface.skeleton);
+    }
+
+    get path(): string {
+        return this.object.get_object_path();
+    }
+
+    get name(): string {
+        return this.pool.name;
+    }
+
+    update(pool: Pool): void {
+        this.pool = pool;
+        this.iface.set(properties(pool));
+    }
+}

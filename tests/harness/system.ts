@@ -1,0 +1,170 @@
+// The "system" side of an integration test, all real components inside the
+// Debian 13 root: a private system bus (dbus-daemon --system, which the
+// daemon is D-Bus activated on), polkitd obeying test rules, and zfs-fuse
+// with pools on sparse files.
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { BUS_NAME } from '../../src/shared/dbus-names.js';
+import { artifactsDir, check, run, type Service, spawnService, waitFor, writeFile } from './process.js';
+
+Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
+
+const SYSTEM_SOCKET = '/run/dbus/system_bus_socket';
+const POOL_DIR = '/var/tmp/sigmavault-test';
+
+/** polkit rules for tests: root may do everything, the unprivileged svuser nothing. */
+const TEST_RULES = `// Installed by the SigmaVault test harness.
+polkit.addRule(function (action, subject) {
+    if (action.id.indexOf("com.sigmavault.") !== 0)
+        return polkit.Result.NOT_HANDLED;
+    if (subject.user === "root")
+        return polkit.Result.YES;
+    return polkit.Result.NO;
+});
+`;
+
+export type Layout = 'single' | 'mirror' | 'raidz1';
+
+export class TestSystem {
+    private readonly services: Service[] = [];
+    private readonly pools = new Set<string>();
+    private bus: Gio.DBusConnection | null = null;
+
+    private constructor(readonly logDir: string) {}
+
+    static async start(options: { zfs?: boolean } = {}): Promise<TestSystem> {
+        const logDir = GLib.build_filenamev([artifactsDir(), 'logs']);
+        GLib.mkdir_with_parents(logDir, 0o755);
+        const sys = new TestSystem(logDir);
+        try {
+            await sys.startBus();
+            await sys.startPolkit();
+            if (options.zfs ?? true)
+                await sys.startZfs();
+        } catch (e) {
+            await sys.stop();
+            throw e;
+        }
+        return sys;
+    }
+
+    private log(name: string): string {
+        return GLib.build_filenamev([this.logDir, `${name}.log`]);
+    }
+
+    private async startBus(): Promise<void> {
+        if (GLib.file_test(SYSTEM_SOCKET, GLib.FileTest.EXISTS))
+            throw new Error(`${SYSTEM_SOCKET} exists: another system bus is running in this root`);
+        GLib.mkdir_with_parents('/run/dbus', 0o755);
+        await check(['dbus-uuidgen', '--ensure']);
+        this.services.push(spawnService('dbus-daemon', ['dbus-daemon', '--system', '--nofork', '--nopidfile'],
+            { logFile: this.log('system-bus') }));
+        await waitFor('the system bus socket', () => GLib.file_test(SYSTEM_SOCKET, GLib.FileTest.EXISTS));
+        this.bus = Gio.DBusConnection.new_for_address_sync(`unix:path=${SYSTEM_SOCKET}`,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            null, null);
+    }
+
+    private async startPolkit(): Promise<void> {
+        writeFile('/etc/polkit-1/rules.d/00-sigmavault-test.rules', TEST_RULES);
+        this.services.push(spawnService('polkitd', ['/usr/lib/polkit-1/polkitd', '--no-debug'],
+            { logFile: this.log('polkitd') }));
+        await waitFor('polkitd on the system bus', () => this.hasOwner('org.freedesktop.PolicyKit1'));
+    }
+
+    private zfsService: Service | null = null;
+
+    /** Starts zfs-fuse (again); pools in its cache are imported by it. */
+    async startZfs(): Promise<void> {
+        // zfs-fuse keeps its lock in /var/lock/zfs and its cache in /var/lib/zfs.
+        GLib.mkdir_with_parents('/run/lock', 0o1777);
+        GLib.mkdir_with_parents('/var/lib/zfs', 0o755);
+        this.zfsService = spawnService('zfs-fuse', ['zfs-fuse', '--no-daemon', '--no-kstat-mount'],
+            { logFile: this.log('zfs-fuse') });
+        await waitFor('zfs-fuse to answer', async () => (await run(['zpool', 'list'])).status === 0, 15000, 200);
+    }
+
+    /** Stops zfs-fuse, as when the ZFS service dies; pools stay in its cache. */
+    async stopZfs(): Promise<void> {
+        await this.zfsService?.stop(15000);
+        this.zfsService = null;
+    }
+
+    get systemBus(): Gio.DBusConnection {
+        if (this.bus === null)
+            throw new Error('the system bus is not running');
+        return this.bus;
+    }
+
+    async hasOwner(name: string): Promise<boolean> {
+        const reply = await this.systemBus.call('org.freedesktop.DBus', '/org/freedesktop/DBus',
+            'org.freedesktop.DBus', 'NameHasOwner', new GLib.Variant('(s)', [name]),
+            new GLib.VariantType('(b)'), Gio.DBusCallFlags.NONE, -1, null);
+        return reply.deepUnpack<[boolean]>()[0];
+    }
+
+    /** Pid of the process owning `name` on the system bus, or null. */
+    async ownerPid(name: string): Promise<number | null> {
+        if (!await this.hasOwner(name))
+            return null;
+        const reply = await this.systemBus.call('org.freedesktop.DBus', '/org/freedesktop/DBus',
+            'org.freedesktop.DBus', 'GetConnectionUnixProcessID', new GLib.Variant('(s)', [name]),
+            new GLib.VariantType('(u)'), Gio.DBusCallFlags.NONE, -1, null);
+        return reply.deepUnpack<[number]>()[0];
+    }
+
+    async zpool(...args: string[]): Promise<string> {
+        return check(['zpool', ...args]);
+    }
+
+    async zfs(...args: string[]): Promise<string> {
+        return check(['zfs', ...args]);
+    }
+
+    /** Creates a pool on sparse files; returns the device files in vdev order. */
+    async createPool(name: string, layout: Layout = 'mirror', devices = 2, sizeMiB = 128): Promise<string[]> {
+        const dir = GLib.build_filenamev([POOL_DIR, name]);
+        GLib.mkdir_with_parents(dir, 0o755);
+        const files: string[] = [];
+        for (let i = 0; i < devices; i++) {
+            const f = GLib.build_filenamev([dir, `disk${i}`]);
+            await check(['truncate', '-s', `${sizeMiB}M`, '--', f]);
+            files.push(f);
+        }
+        const vdev = layout === 'single' ? files : [layout, ...files];
+        await this.zpool('create', '-f', '--', name, ...vdev);
+        this.pools.add(name);
+        return files;
+    }
+
+    async destroyPool(name: string): Promise<void> {
+        await this.zpool('destroy', '-f', '--', name);
+        this.pools.delete(name);
+        await run(['rm', '-rf', '--', GLib.build_filenamev([POOL_DIR, name])]);
+    }
+
+    /** Stops the D-Bus-activated daemon (by the pid the bus reports). */
+    async stopDaemon(): Promise<void> {
+        const pid = this.bus ? await this.ownerPid(BUS_NAME) : null;
+        if (pid === null)
+            return;
+        await run(['kill', '-TERM', String(pid)]);
+        await waitFor('sigmavaultd to exit', async () => !await this.hasOwner(BUS_NAME), 5000)
+            .catch(async () => run(['kill', '-KILL', String(pid)]));
+    }
+
+    async stop(): Promise<void> {
+        for (const name of [...this.pools])
+            await this.destroyPool(name).catch(() => undefined);
+        await this.stopDaemon().catch(() => undefined);
+        await this.stopZfs().catch(() => undefined);
+        for (const s of this.services.reverse())
+            await s.stop().catch(() => undefined);
+        this.services.length = 0;
+        if (this.bus)
+            this.bus.close_sync(null);
+        this.bus = null;
+        GLib.unlink(SYSTEM_SOCKET);
+        GLib.unlink('/etc/polkit-1/rules.d/00-sigmavault-test.rules');
+    }
+}
