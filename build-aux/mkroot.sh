@@ -71,10 +71,16 @@ chroot "$tmp" useradd --create-home --uid 1500 --shell /bin/bash svuser >&2 || t
 
 cleanup
 touch "$tmp/.sigmavault-ready"
-# Older roots (other package lists) are dropped so the cache does not grow.
+# Older roots (other package lists) are dropped so the cache does not grow,
+# unless a run still has one as the lower layer of its overlay.
 for old in "$cache"/trixie-*; do
     [ "$old" = "$tmp" ] && continue
-    [ -d "$old" ] && rm -rf --one-file-system "$old"
+    [ -d "$old" ] || continue
+    if grep -qF "lowerdir=$old" /proc/self/mounts; then
+        echo "mkroot: keeping $old, still in use" >&2
+        continue
+    fi
+    rm -rf --one-file-system "$old"
 done
 mv "$tmp" "$root"
 echo "$root"
