@@ -252,11 +252,21 @@ nautilus_module() {
         for sym in nautilus_module_initialize nautilus_module_list_types nautilus_module_shutdown; do
             nm -D --defined-only "$copy$so" | grep -qw "$sym" || { echo "$so does not export $sym"; rc=1; }
         done
+        # The module evaluates the menu provider from the path compiled into
+        # it: that file must be in the package too.
+        local provider
+        provider=$(grep -aoE '/usr/share/sigmavault/js/[[:alnum:]/._-]+\.js' "$copy$so" | head -n1)
+        if [ -z "$provider" ]; then
+            echo "$so names no JavaScript under /usr/share/sigmavault/js"; rc=1
+        else
+            echo "$so loads $provider"
+            owned nautilus-extension-sigmavault -f "$provider" || rc=1
+        fi
     done
     [ "$found" = 1 ] || { echo "no module in $dir"; return 1; }
     return "$rc"
 }
-check "the Nautilus module is in /usr/lib/$multiarch/nautilus/extensions-4" nautilus_module
+check "the Nautilus module is in /usr/lib/$multiarch/nautilus/extensions-4 with its menu provider" nautilus_module
 
 # --- a private system bus in the copy ----------------------------------------
 # Not --fork: in the foreground (as a background job) its stderr, and that of
