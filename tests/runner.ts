@@ -37,6 +37,15 @@ env.addReporter({
             }
         }
     },
+    suiteDone(result: jasmine.SuiteResult): void {
+        // A failing beforeAll/afterAll is reported on its suite; show why.
+        for (const f of result.failedExpectations) {
+            failed++;
+            print(`not ok ${++index} - ${result.fullName} (beforeAll/afterAll)`);
+            for (const line of `${f.message}\n${f.stack ?? ''}`.split('\n'))
+                print(`  # ${line}`);
+        }
+    },
     jasmineDone(result: jasmine.JasmineDoneInfo): void {
         for (const f of result.failedExpectations) {
             failed++;

@@ -4,6 +4,7 @@ import Adw from 'gi://Adw';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
 import { APP_ID, VERSION } from '../shared/config.js';
 import { _ } from '../shared/i18n.js';
 import { HealthWatcher } from './health-watcher.js';
@@ -116,22 +117,27 @@ export class Application extends Adw.Application {
     }
 
     private screenshotWhenReady(path: string): void {
+        // A picture of the final state, not of a transition halfway.
+        const gtkSettings = Gtk.Settings.get_default();
+        if (gtkSettings)
+            gtkSettings.gtk_enable_animations = false;
         const save = (): void => {
-            // Two frames after the data arrived, so the new rows are laid out.
+            // After the frame that lays out the new rows has been drawn.
             const win = this.window();
-            let frames = 0;
-            win.add_tick_callback(() => {
-                if (++frames < 3)
-                    return GLib.SOURCE_CONTINUE;
-                try {
-                    saveScreenshot(win, path);
-                    print(path);
-                } catch (e) {
-                    printerr(`Could not save the screenshot: ${e instanceof Error ? e.message : String(e)}`);
-                }
-                this.quit();
-                return GLib.SOURCE_REMOVE;
+            const id = win.get_frame_clock()?.connect('after-paint', () => {
+                win.get_frame_clock()?.disconnect(id ?? 0);
+                GLib.idle_add(GLib.PRIORITY_DEFAULT_IDLE, () => {
+                    try {
+                        saveScreenshot(win, path);
+                        print(path);
+                    } catch (e) {
+                        printerr(`Could not save the screenshot: ${e instanceof Error ? e.message : String(e)}`);
+                    }
+                    this.quit();
+                    return GLib.SOURCE_REMOVE;
+                });
             });
+            win.queue_draw();
         };
         if (this._store.state !== 'connecting') {
             save();

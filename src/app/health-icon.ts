@@ -3,7 +3,7 @@ import { type Health, severity } from '../shared/health.js';
 
 export function healthIconName(health: Health): string {
     switch (severity(health)) {
-    case 0: return 'emblem-ok-symbolic';
+    case 0: return 'object-select-symbolic';
     case 1: return 'dialog-warning-symbolic';
     default: return 'dialog-error-symbolic';
     }

@@ -1,6 +1,7 @@
 // One pool: its health in words, capacity, devices with their error
 // counters, and the last scrub.
 import Adw from 'gi://Adw';
+import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { formatPercent, formatSize, healthExplanation, healthLabel } from '../shared/format.js';
@@ -65,11 +66,10 @@ export class PoolPage extends Adw.Bin {
 
         const healthGroup = new Adw.PreferencesGroup();
         const health = new Adw.ActionRow({
-            title: healthLabel(pool.health),
+            title: `<b>${GLib.markup_escape_text(healthLabel(pool.health), -1)}</b>`,
             subtitle: healthExplanation(pool.health),
             subtitle_selectable: true,
         });
-        health.add_css_class('property');
         const icon = new Gtk.Image({ icon_name: healthIconName(pool.health), pixel_size: 32, valign: Gtk.Align.CENTER });
         icon.add_css_class(healthCssClass(pool.health));
         icon.update_property([Gtk.AccessibleProperty.LABEL], [healthLabel(pool.health)]);
@@ -110,7 +110,9 @@ export class PoolPage extends Adw.Bin {
         page.add(devices);
 
         const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
-        scrub.add(this.infoRow(_('Last Scrub'), pool.scan || _('Never scrubbed')));
+        // ZFS says "none requested" when the pool was never scrubbed.
+        const neverScrubbed = pool.scan === '' || pool.scan === 'none requested';
+        scrub.add(this.infoRow(_('Last Scrub'), neverScrubbed ? _('Never scrubbed') : pool.scan));
         scrub.add(this.infoRow(_('Data Errors'), pool.errors || _('None known')));
         scrub.add(this.infoRow(_('Pool ID'), pool.guid));
         page.add(scrub);
@@ -127,12 +129,17 @@ export class PoolPage extends Adw.Bin {
 
     private vdevRow(v: VdevRow): Adw.ActionRow {
         const errors = v.read + v.write + v.checksum;
+        // Devices named by path show the file or device name first, the
+        // whole path underneath, where it can be selected and copied.
+        const path = v.path || (v.name.startsWith('/') ? v.name : '');
+        const kind = path ? `${vdevKind(v.type)} · ${path}` : vdevKind(v.type);
         const row = new Adw.ActionRow({
-            title: v.path || v.name,
+            title: path ? GLib.path_get_basename(path) : v.name,
             title_lines: 1,
             subtitle: errors === 0
-                ? vdevKind(v.type)
-                : format(_('%s · %d read, %d write, %d checksum errors'), vdevKind(v.type), v.read, v.write, v.checksum),
+                ? kind
+                : format(_('%s · %d read, %d write, %d checksum errors'), kind, v.read, v.write, v.checksum),
+            subtitle_selectable: true,
         });
         // Indentation shows the tree: devices sit under their mirror or RAID-Z group.
         row.add_prefix(new Gtk.Box({ width_request: (v.depth - 1) * 24 }));

@@ -24,7 +24,7 @@ export class PoolRow extends Adw.ActionRow {
         this._icon = new Gtk.Image({ pixel_size: 24, valign: Gtk.Align.CENTER });
         this.add_prefix(this._icon);
         this._level = new Gtk.LevelBar({
-            min_value: 0, max_value: 1, valign: Gtk.Align.CENTER, width_request: 120,
+            min_value: 0, max_value: 1, valign: Gtk.Align.CENTER, width_request: 80,
         });
         // Capacity warnings at 80 % and 90 %, as ZFS performance and safety
         // degrade past them.

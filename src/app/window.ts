@@ -27,7 +27,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
 
     constructor(application: Adw.Application | null, store: PoolStore) {
         super({
-            application: application ?? undefined,
+            ...(application ? { application } : {}),
             title: _('SigmaVault Settings'),
             default_width: 960,
             default_height: 640,

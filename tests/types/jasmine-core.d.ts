@@ -3,6 +3,7 @@ declare module 'jasmine-core/lib/jasmine-core/jasmine.js' {
     interface JasmineEnv {
         addReporter(reporter: jasmine.CustomReporter): void;
         execute(): Promise<jasmine.JasmineDoneInfo>;
+        configure(options: { random?: boolean }): void;
     }
     interface JasmineCore {
         getEnv(): JasmineEnv;

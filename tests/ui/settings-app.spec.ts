@@ -1,0 +1,142 @@
+// SigmaVault Settings under Xvfb, against the real daemon and zfs-fuse
+// pools: what the Dashboard and a pool page show, live, in every state,
+// with screenshots in light and dark, narrow and wide.
+import Gtk from 'gi://Gtk?version=4.0';
+import Adw from 'gi://Adw?version=1';
+import GLib from 'gi://GLib';
+import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
+import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
+import { installedModule } from '../harness/installed.js';
+import { artifactsDir, check, waitFor } from '../harness/process.js';
+import { TestSession } from '../harness/session.js';
+import { TestSystem } from '../harness/system.js';
+import { framesPainted, visibleTexts } from '../harness/widgets.js';
+
+interface AppModules {
+    PoolStore: typeof PoolStoreType;
+    SettingsWindow: typeof SettingsWindowType;
+    saveScreenshot: (w: Gtk.Window, path: string) => void;
+}
+
+const SHOTS = GLib.build_filenamev([artifactsDir(), 'screenshots']);
+const SIZES = { wide: [1000, 700], narrow: [360, 720] } as const;
+
+describe('SigmaVault Settings', () => {
+    let sys: TestSystem;
+    let session: TestSession;
+    let app: AppModules;
+    let store: PoolStoreType;
+    let win: SettingsWindowType;
+    let disks: string[];
+
+    const texts = (): string[] => visibleTexts(win);
+    const shows = (text: string) => (): boolean => texts().some(t => t.includes(text));
+
+    /**
+     * Screenshots of what `win` shows, in light and dark, narrow and wide.
+     * GTK cannot resize a mapped window without a window manager, so each
+     * size gets a window of its own, showing the same section.
+     */
+    async function shoot(name: string): Promise<string[]> {
+        const saved: string[] = [];
+        for (const scheme of ['light', 'dark'] as const) {
+            Adw.StyleManager.get_default().color_scheme =
+                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
+            for (const [size, [w, h]] of Object.entries(SIZES)) {
+                const shot = new app.SettingsWindow(null, store);
+                shot.set_default_size(w, h);
+                shot.showSection(win.selectedSection);
+                shot.present();
+                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
+                await framesPainted(shot, 3);
+                const path = GLib.build_filenamev([SHOTS, `settings-${name}-${size}-${scheme}.png`]);
+                app.saveScreenshot(shot, path);
+                shot.destroy();
+                saved.push(path);
+            }
+        }
+        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        return saved;
+    }
+
+    beforeAll(async () => {
+        GLib.mkdir_with_parents(SHOTS, 0o755);
+        sys = await TestSystem.start();
+        disks = await sys.createPool('tank', 'mirror', 2);
+        session = await TestSession.start('settings-app', { display: true });
+        // This process is the app: it uses the session's display and bus.
+        for (const [k, v] of Object.entries(session.envRecord()))
+            GLib.setenv(k, v, true);
+        GLib.setenv('GDK_BACKEND', 'x11', true);
+        Adw.init();
+        const settings = Gtk.Settings.get_default();
+        if (settings)
+            settings.gtk_enable_animations = false;
+        const [storeModule, windowModule, shotModule] = await Promise.all([
+            import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
+            import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,
+            import(installedModule('app/screenshot.js')) as Promise<{ saveScreenshot: AppModules['saveScreenshot'] }>,
+        ]);
+        app = { ...storeModule, ...windowModule, ...shotModule };
+        store = new app.PoolStore();
+        await store.connectToDaemon();
+        win = new app.SettingsWindow(null, store);
+        win.set_default_size(SIZES.wide[0], SIZES.wide[1]);
+        win.present();
+    });
+
+    afterAll(async () => {
+        win?.destroy();
+        await session?.stop();
+        await sys?.stop();
+    });
+
+    it('shows each pool with its health and capacity on the Dashboard', async () => {
+        await waitFor('the tank row', shows('tank'), 15000);
+        await waitFor('tank to read as healthy', shows('Healthy ·'), 5000);
+        expect(texts()).toContain('Pools');
+        expect(texts().some(t => /^Healthy · .* used of .* \(\d+ %\)$/.test(t))).toBeTrue();
+        expect(texts()).toContain('Your pool is healthy.');
+        await shoot('dashboard-healthy');
+    });
+
+    it('follows a device going offline without being asked, and back', async () => {
+        await sys.zpool('offline', 'tank', disks[1] ?? '');
+        await waitFor('the Dashboard to say Degraded', shows('Degraded ·'), 10000);
+        expect(texts()).toContain('1 pool needs attention.');
+        await shoot('dashboard-degraded');
+
+        win.showSection('tank');
+        await waitFor('the pool page', shows('Devices'), 5000);
+        const t = texts();
+        expect(t).toContain('Degraded');
+        expect(t).toContain(`File · ${disks[1] ?? ''}`);
+        expect(t).toContain('Offline');
+        expect(t.some(x => x.includes('taken offline by the administrator'))).toBeTrue();
+        await shoot('pool-degraded');
+
+        await sys.zpool('online', 'tank', disks[1] ?? '');
+        await waitFor('the pool page to say Healthy', shows('All devices are working.'), 10000);
+        win.showSection('');
+    });
+
+    it('says so when there are no pools', async () => {
+        await sys.destroyPool('tank');
+        await waitFor('the empty state', shows('No Pools Yet'), 10000);
+        await shoot('no-pools');
+    });
+
+    it('says so when the storage service cannot be reached', async () => {
+        // Take the daemon away as an uninstall would: no activation file, not running.
+        await check(['mv', '/usr/share/dbus-1/system-services/com.sigmavault.Daemon.service', '/tmp/']);
+        try {
+            await check(['gdbus', 'call', '--system', '--dest', 'org.freedesktop.DBus', '--object-path',
+                '/org/freedesktop/DBus', '--method', 'org.freedesktop.DBus.ReloadConfig']);
+            await sys.stopDaemon();
+            await waitFor('the unreachable state', shows('Storage Service Not Reachable'), 10000);
+            await shoot('unreachable');
+        } finally {
+            await check(['mv', '/tmp/com.sigmavault.Daemon.service', '/usr/share/dbus-1/system-services/']);
+        }
+    });
+});
