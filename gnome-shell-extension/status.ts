@@ -42,7 +42,7 @@ export function healthIconName(health: Health): string {
 export function healthLabel(health: Health): string {
     switch (health) {
     case 'ONLINE':
-        return _('Online');
+        return _('Healthy');
     case 'DEGRADED':
         return _('Degraded');
     case 'FAULTED':
@@ -84,7 +84,7 @@ function poolsAccessibleName(pools: readonly PoolState[]): string {
     if (pools.length === 0)
         return _('SigmaVault: no pools');
     if (level === 0)
-        return _('SigmaVault: all pools online');
+        return _('SigmaVault: all pools healthy');
     const count = pools.filter(p => severity(p.health) === level).length;
     const template = level === 1
         ? ngettext('SigmaVault: {count} pool needs attention', 'SigmaVault: {count} pools need attention', count)

@@ -3,7 +3,7 @@
 import Adw from 'gi://Adw';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
-import { _ } from '../shared/i18n.js';
+import { _, format } from '../shared/i18n.js';
 import { DashboardPage } from './dashboard-page.js';
 import { healthIconName } from './health-icon.js';
 import { PoolPage } from './pool-page.js';
@@ -87,13 +87,16 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     /** Shows the dashboard ('') or a pool by name. */
     showSection(name: string): void {
         this._selected = name;
+        // The window title names what is shown, for the window switcher.
         if (name === DASHBOARD) {
             this._stack.visible_child_name = 'dashboard';
             this._contentPage.title = _('Dashboard');
+            this.title = _('SigmaVault Settings');
         } else {
             this._poolPage.display(this._store.pool(name), name);
             this._stack.visible_child_name = 'pool';
             this._contentPage.title = name;
+            this.title = format(_('%s — SigmaVault Settings'), name);
         }
         this.syncSidebar();
         this._split.show_content = true;

@@ -116,10 +116,14 @@ export class TestSession {
     }
 
     async stop(): Promise<void> {
+        try {
+            this.bus?.close_sync(null);
+        } catch {
+            // Already closed by the other side.
+        }
+        this.bus = null;
         for (const s of this.services.reverse())
             await s.stop().catch(() => undefined);
         this.services.length = 0;
-        this.bus?.close_sync(null);
-        this.bus = null;
     }
 }

@@ -7,46 +7,14 @@
 // written here switches on. Both extensions are enabled through GSettings'
 // keyfile backend: a file in the session's XDG_CONFIG_HOME that the Shell
 // reads at start-up (the harness's memory backend would not reach it).
-import Gio from 'gi://Gio';
-import GLib from 'gi://GLib';
-import { artifactsDir, type Service, waitFor, writeFile } from '../harness/process.js';
+import { waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
+import { SIGMAVAULT_EXTENSION, TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
 
-const UUID = 'sigmavault@sigmavault.com';
-const HELPER_UUID = 'sigmavault-test-unsafe-mode@sigmavault.com';
+const UUID = SIGMAVAULT_EXTENSION;
 const ICON_HEALTHY = 'drive-multidisk-symbolic';
 const ICON_DEGRADED = 'dialog-warning-symbolic';
-
-const HELPER_METADATA = JSON.stringify({
-    uuid: HELPER_UUID,
-    name: 'SigmaVault test: unsafe mode',
-    description: 'Lets the SigmaVault tests use org.gnome.Shell.Eval and Screenshot. Test only.',
-    'shell-version': ['48'],
-}, null, 2);
-
-const HELPER_SOURCE = `import {Extension} from 'resource:///org/gnome/shell/extensions/extension.js';
-
-export default class UnsafeModeForTests extends Extension {
-    enable() {
-        this._wasUnsafe = global.context.unsafe_mode;
-        global.context.unsafe_mode = true;
-    }
-
-    disable() {
-        global.context.unsafe_mode = this._wasUnsafe;
-    }
-}
-`;
-
-/** GSettings keyfile: both extensions on, no animations, no welcome tour. */
-const SETTINGS_KEYFILE = `[org/gnome/shell]
-enabled-extensions=['${UUID}', '${HELPER_UUID}']
-welcome-dialog-last-shown-version='999'
-
-[org/gnome/desktop/interface]
-enable-animations=false
-`;
 
 /** What the indicator shows, as read inside the Shell. */
 interface IndicatorView {
@@ -94,18 +62,13 @@ const READ_INDICATOR = `(() => {
 describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
     let system: TestSystem | null = null;
     let session: TestSession | null = null;
-    let shell: Service | null = null;
+    let shell: TestShell | null = null;
     let devices: string[] = [];
 
     async function shellEval(code: string): Promise<unknown> {
-        if (session === null)
-            throw new Error('no session');
-        const reply = await session.sessionBus.call('org.gnome.Shell', '/org/gnome/Shell', 'org.gnome.Shell', 'Eval',
-            new GLib.Variant('(s)', [code]), new GLib.VariantType('(bs)'), Gio.DBusCallFlags.NONE, 10000, null);
-        const [ok, json] = reply.deepUnpack<[boolean, string]>();
-        if (!ok)
-            throw new Error(`Shell Eval refused or failed: ${json === '' ? '(unsafe mode is off)' : json}`);
-        return json === '' ? undefined : JSON.parse(json) as unknown;
+        if (shell === null)
+            throw new Error('no shell');
+        return shell.eval(code);
     }
 
     async function readIndicator(): Promise<IndicatorView> {
@@ -126,77 +89,36 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
     }
 
     /** Opens the menu, saves a screenshot of the whole screen and one of the top-right corner, closes the menu. */
-    async function screenshot(name: string): Promise<string> {
-        if (session === null)
-            throw new Error('no session');
-        const dir = GLib.build_filenamev([artifactsDir(), 'screenshots']);
-        GLib.mkdir_with_parents(dir, 0o755);
+    async function screenshot(name: string): Promise<void> {
         // No overview, and no banner (the Shell announces unsafe mode) over the top bar.
         await shellEval(`Main.overview.hide();
             for (const source of Main.messageTray.getSources())
                 source.destroy();
             Main.panel.statusArea['${UUID}'].menu.open(0);
             true`);
-        // Let the Shell lay out and paint the open menu.
-        await waitFor('the menu to be painted', async () =>
+        await waitFor('the menu to be mapped', async () =>
             await shellEval(`Main.panel.statusArea['${UUID}'].menu.actor.is_mapped()`) === true, 5000);
-        await new Promise<void>(resolve => GLib.timeout_add(GLib.PRIORITY_DEFAULT, 500, () => {
-            resolve();
-            return GLib.SOURCE_REMOVE;
-        }));
-        const full = GLib.build_filenamev([dir, `shell-indicator-${name}.png`]);
-        const corner = GLib.build_filenamev([dir, `shell-indicator-${name}-menu.png`]);
-        const calls: [string, GLib.Variant, string][] = [
-            ['Screenshot', new GLib.Variant('(bbs)', [false, false, full]), full],
-            ['ScreenshotArea', new GLib.Variant('(iiiibs)', [1280 - 520, 0, 520, 360, false, corner]), corner],
-        ];
-        for (const [method, args, file] of calls) {
-            const reply = await session.sessionBus.call('org.gnome.Shell.Screenshot', '/org/gnome/Shell/Screenshot',
-                'org.gnome.Shell.Screenshot', method, args,
-                new GLib.VariantType('(bs)'), Gio.DBusCallFlags.NONE, 10000, null);
-            const [ok] = reply.deepUnpack<[boolean, string]>();
-            expect(ok).withContext(`${method} into ${file}`).toBeTrue();
-        }
+        await shell?.screenshot(`shell-indicator-${name}`, [1280 - 520, 0, 520, 360]);
         await shellEval(`Main.panel.statusArea['${UUID}'].menu.close(0); true`);
-        return full;
     }
 
     beforeAll(async () => {
         system = await TestSystem.start();
         devices = await system.createPool('tank', 'mirror', 2);
         session = await TestSession.start('shell-indicator');
-
-        const env = session.envRecord();
-        const helperDir = GLib.build_filenamev([env.XDG_DATA_HOME, 'gnome-shell', 'extensions', HELPER_UUID]);
-        writeFile(GLib.build_filenamev([helperDir, 'metadata.json']), HELPER_METADATA);
-        writeFile(GLib.build_filenamev([helperDir, 'extension.js']), HELPER_SOURCE);
-        writeFile(GLib.build_filenamev([env.XDG_CONFIG_HOME, 'glib-2.0', 'settings', 'keyfile']), SETTINGS_KEYFILE);
-
-        shell = session.spawn('gnome-shell',
-            ['gnome-shell', '--headless', '--wayland', '--no-x11', '--virtual-monitor', '1280x800'],
-            {
-                GSETTINGS_BACKEND: 'keyfile',
-                // The suite's fatal-criticals is for our code, not the Shell's own start-up noise.
-                G_DEBUG: '',
-                XDG_SESSION_TYPE: 'wayland',
-                XDG_CURRENT_DESKTOP: 'GNOME',
-            });
-        await waitFor('GNOME Shell to answer Eval (helper extension enabled)', async () => {
-            if (shell?.proc.get_identifier() === null)
-                throw new Error(`gnome-shell exited; see ${session?.logPath('gnome-shell')}`);
-            return await shellEval('true') === true;
-        }, 90000, 500);
+        shell = await TestShell.start(session);
         const view = await waitForIndicator('the SigmaVault extension to be enabled', v => v.present, 20000);
         expect(view.extensionError).toBe('');
     }, 180000);
 
     afterAll(async () => {
+        await shell?.stop();
         await session?.stop();
         await system?.stop();
     }, 60000);
 
     const isHealthy = (v: IndicatorView): boolean =>
-        v.iconName === ICON_HEALTHY && v.iconOpacity === 255 && v.rows.some(([label]) => label.startsWith('tank — Online'));
+        v.iconName === ICON_HEALTHY && v.iconOpacity === 255 && v.rows.some(([label]) => label.startsWith('tank — Healthy'));
     const isDegraded = (v: IndicatorView): boolean =>
         v.iconName === ICON_DEGRADED && v.rows.some(([label]) => label.startsWith('tank — Degraded'));
 
@@ -204,13 +126,13 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
     // state it starts from (zpool online/offline of a device already in that
     // state succeeds and changes nothing).
 
-    it('shows a healthy icon and lists tank as Online', async () => {
+    it('shows a healthy icon and lists tank as Healthy', async () => {
         await system?.zpool('online', 'tank', devices[0]);
-        const view = await waitForIndicator('tank to be listed as Online', isHealthy, 30000);
+        const view = await waitForIndicator('tank to be listed as Healthy', isHealthy, 30000);
         expect(view.extensionError).toBe('');
-        expect(view.accessibleName).toBe('SigmaVault: all pools online');
+        expect(view.accessibleName).toBe('SigmaVault: all pools healthy');
         const [label, icon] = view.rows[0];
-        expect(label).toMatch(/^tank — Online — \d+ % full$/);
+        expect(label).toMatch(/^tank — Healthy — \d+ % full$/);
         expect(icon).toBe(ICON_HEALTHY);
         expect(view.rows.map(([l]) => l)).toEqual([label, 'Open SigmaVault Settings']);
         await screenshot('healthy');
@@ -218,7 +140,7 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
 
     it('shows the degraded state within 10 s of zpool offline', async () => {
         await system?.zpool('online', 'tank', devices[0]);
-        await waitForIndicator('tank to be listed as Online', isHealthy, 30000);
+        await waitForIndicator('tank to be listed as Healthy', isHealthy, 30000);
         await system?.zpool('offline', 'tank', devices[0]);
         const view = await waitForIndicator('the degraded icon', isDegraded, 10000);
         expect(view.iconOpacity).toBe(255);
@@ -234,8 +156,8 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
         await waitForIndicator('the degraded icon', isDegraded, 30000);
         await system?.zpool('online', 'tank', devices[0]);
         const view = await waitForIndicator('the healthy icon again', isHealthy, 10000);
-        expect(view.rows[0][0]).toMatch(/^tank — Online — \d+ % full$/);
-        expect(view.accessibleName).toBe('SigmaVault: all pools online');
+        expect(view.rows[0][0]).toMatch(/^tank — Healthy — \d+ % full$/);
+        expect(view.accessibleName).toBe('SigmaVault: all pools healthy');
     }, 60000);
 
     it('takes itself out of the top bar when disabled and comes back when enabled', async () => {

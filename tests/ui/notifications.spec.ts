@@ -1,0 +1,123 @@
+// Background mode end to end: the installed app runs with --background in a
+// GNOME Shell session, the daemon reports a pool getting worse, the Shell
+// shows the app's notification once, and its action opens the app on that
+// pool.
+import { readDaemon } from '../../src/shared/daemon-client.js';
+import { waitFor } from '../harness/process.js';
+import { TestSession } from '../harness/session.js';
+import { TestShell } from '../harness/shell.js';
+import { TestSystem } from '../harness/system.js';
+
+interface Shown {
+    readonly title: string;
+    readonly body: string;
+}
+
+// Only the app's own: the Shell posts some of its own in a test session.
+const NOTIFICATIONS = `(() => {
+    const out = [];
+    for (const source of Main.messageTray.getSources())
+        if (source.title === 'SigmaVault Settings')
+            for (const n of source.notifications)
+                out.push({ title: n.title ?? '', body: n.body ?? '' });
+    return out;
+})()`;
+
+const WINDOW_TITLES = `global.get_window_actors().filter(a => a.is_mapped()).map(a => a.meta_window.get_title())`;
+
+describe('pool health notifications', () => {
+    let system: TestSystem | null = null;
+    let session: TestSession | null = null;
+    let shell: TestShell | null = null;
+    let disks: string[] = [];
+
+    const shown = async (): Promise<Shown[]> => await shell?.eval(NOTIFICATIONS) as Shown[];
+    const degradedNotices = async (): Promise<Shown[]> =>
+        (await shown()).filter(n => n.title === 'Pool tank is degraded');
+
+    beforeAll(async () => {
+        system = await TestSystem.start();
+        disks = await system.createPool('tank', 'mirror', 2);
+        session = await TestSession.start('notifications');
+        shell = await TestShell.start(session, []);
+        session.spawn('settings-background', ['sigmavault-settings', '--background'], {
+            ...TestShell.clientEnv(), GSETTINGS_BACKEND: 'memory',
+        });
+        await waitFor('the app to run in the background', async () => {
+            const owned = await shell?.eval(`Gio.DBus.session.call_sync('org.freedesktop.DBus', '/org/freedesktop/DBus',
+                'org.freedesktop.DBus', 'NameHasOwner', new GLib.Variant('(s)', ['com.sigmavault.Settings']),
+                null, Gio.DBusCallFlags.NONE, -1, null).deepUnpack()[0]`);
+            return owned === true;
+        }, 30000, 250);
+    }, 180000);
+
+    afterAll(async () => {
+        await shell?.stop();
+        await session?.stop();
+        await system?.stop();
+    }, 60000);
+
+    it('posts nothing while the pool is healthy', async () => {
+        // The Shell's own notices (unsafe mode, root session) would hide ours.
+        await shell?.eval(`for (const s of Main.messageTray.getSources()) s.destroy(); true`);
+        // One refresh cycle of the daemon passes before we look.
+        await new Promise(r => setTimeout(r, 2000));
+        expect(await shown()).toEqual([]);
+    });
+
+    it('posts "Pool tank is degraded" once when a device goes offline', async () => {
+        await system?.zpool('offline', 'tank', disks[1] ?? '');
+        const [notice] = await waitFor('the notification', async () => {
+            const n = await degradedNotices();
+            return n.length > 0 ? n : undefined;
+        }, 15000, 250);
+        expect(notice?.body).toContain('Your data is still available');
+        // The notification list under the clock shows it as the user finds it.
+        await shell?.eval(`for (const s of Main.messageTray.getSources())
+                if (s.title !== 'SigmaVault Settings') s.destroy();
+            Main.panel.statusArea.dateMenu.menu.open(0); true`);
+        await shell?.screenshot('notification-degraded', [240, 0, 800, 420]);
+        await shell?.eval('Main.panel.statusArea.dateMenu.menu.close(0); true');
+        // Never a storm: the daemon keeps reporting the same state.
+        await new Promise(r => setTimeout(r, 4000));
+        expect((await degradedNotices()).length).toBe(1);
+    }, 60000);
+
+    const daemonSays = async (health: string): Promise<void> => {
+        await waitFor(`the daemon to report tank ${health}`, async () => {
+            const pools = (await readDaemon((system as TestSystem).systemBus)).pools;
+            return pools.find(p => p.name === 'tank')?.health === health;
+        }, 10000, 100);
+        // PropertiesChanged reaches the app a moment later.
+        await new Promise(r => setTimeout(r, 1000));
+    };
+
+    it('withdraws the notice when the pool heals', async () => {
+        await system?.zpool('online', 'tank', disks[1] ?? '');
+        await daemonSays('ONLINE');
+        await waitFor('the notice to be withdrawn', async () => (await degradedNotices()).length === 0, 15000, 250);
+    }, 60000);
+
+    it('posts again when the pool degrades again', async () => {
+        await system?.zpool('offline', 'tank', disks[1] ?? '');
+        await daemonSays('DEGRADED');
+        await waitFor('a new notice', async () => (await degradedNotices()).length === 1, 15000, 250);
+    }, 60000);
+
+    it('opens SigmaVault Settings on the pool from the notification', async () => {
+        await shell?.eval(`(() => {
+            const n = Main.messageTray.getSources().flatMap(s => s.notifications)
+                .find(x => x.title === 'Pool tank is degraded');
+            n.activate();
+            return true;
+        })()`);
+        const titles = await waitFor('the app window on tank', async () => {
+            const t = await shell?.eval(WINDOW_TITLES) as string[];
+            return t.includes('tank — SigmaVault Settings') ? t : undefined;
+        }, 20000, 250);
+        expect(titles).toContain('tank — SigmaVault Settings');
+        // Give the new window its first frames before the picture.
+        await new Promise(r => setTimeout(r, 1500));
+        await shell?.screenshot('notification-opened-pool');
+    }, 60000);
+});
