@@ -24,8 +24,16 @@ async function start(): Promise<void> {
     const connection = await Gio.bus_get(Gio.BusType.SYSTEM, null);
     daemon = new Daemon(connection);
     await daemon.start();
-    Gio.bus_own_name_on_connection(connection, BUS_NAME, Gio.BusNameOwnerFlags.NONE, null, () => {
-        fail(`could not own ${BUS_NAME} on the system bus (is another instance running, and is the D-Bus policy installed?)`);
+    let owned = false;
+    Gio.bus_own_name_on_connection(connection, BUS_NAME, Gio.BusNameOwnerFlags.NONE, () => {
+        owned = true;
+    }, () => {
+        if (owned) {
+            console.log(`sigmavaultd: lost ${BUS_NAME} (the system bus went away); exiting`);
+            loop.quit();
+        } else {
+            fail(`could not own ${BUS_NAME} on the system bus (is another instance running, and is the D-Bus policy installed?)`);
+        }
     });
 }
 
