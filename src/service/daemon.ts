@@ -149,7 +149,9 @@ export class Daemon {
         this.managerObject.setZfs(this.zfs);
         if (this.zfs.available) {
             this.syncPools(pools);
-            this.followEvents();
+            // zfs-fuse has no event stream; OpenZFS announces changes as zevents.
+            if (this.zfs.implementation.startsWith('OpenZFS'))
+                this.followEvents();
         }
         this.readMounts();
         this.rescheduleTimer();
