@@ -66,11 +66,17 @@ export class TestSession {
                 continue;
             const xvfb = spawnService('Xvfb', ['Xvfb', `:${n}`, '-screen', '0', screen, '-nolisten', 'tcp', '-noreset'],
                 { logFile: this.log('xvfb') });
-            try {
-                await waitFor('Xvfb', () => GLib.file_test(`/tmp/.X11-unix/X${n}`, GLib.FileTest.EXISTS), 5000);
-            } catch (e) {
+            // Another root on this machine may hold the number through X's
+            // abstract socket, which no file here shows: Xvfb then exits,
+            // and the next number is tried.
+            const started = await waitFor('Xvfb', () => {
+                if (xvfb.proc.get_identifier() === null)
+                    return 'exited';
+                return GLib.file_test(`/tmp/.X11-unix/X${n}`, GLib.FileTest.EXISTS) ? 'ready' : undefined;
+            }, 5000).catch(() => 'timeout');
+            if (started !== 'ready') {
                 await xvfb.stop();
-                throw e;
+                continue;
             }
             this.services.push(xvfb);
             this.display = `:${n}`;
