@@ -14,8 +14,12 @@ else
 
 all: build
 
+# The lock file pins one @girs line through npm overrides, which Debian 13's
+# npm 9 misreads; npm 11 (from the registry, like every other package) reads it.
+NPM := npx --yes npm@11.6.2
+
 node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	$(NPM) ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(BUILDDIR)/build.ninja: node_modules/.package-lock.json

@@ -5,6 +5,7 @@
 // the ZFS has it, and the kernel's mount table. A slow refresh covers what
 // none of these announce (error counters, capacity), and only while pools exist.
 import Gio from 'gi://Gio';
+import GioUnix from 'gi://GioUnix';
 import GLib from 'gi://GLib';
 import { ROOT_PATH } from '../shared/dbus-names.js';
 import { audit } from './audit.js';
@@ -31,7 +32,7 @@ export class Daemon {
     private mounts: Mount[] = [];
     private zfs: ZfsState = { available: false, reason: '' };
     private readonly monitors: Gio.FileMonitor[] = [];
-    private mountMonitor: Gio.UnixMountMonitor | null = null;
+    private mountMonitor: GioUnix.MountMonitor | null = null;
     private events: Gio.Subprocess | null = null;
     private debounceId = 0;
     private timerId = 0;
@@ -73,7 +74,7 @@ export class Daemon {
             });
             this.monitors.push(monitor);
         }
-        this.mountMonitor = Gio.UnixMountMonitor.get();
+        this.mountMonitor = GioUnix.MountMonitor.get();
         this.mountMonitor.connect('mounts-changed', () => {
             this.scheduleRefresh();
         });

@@ -4,6 +4,7 @@
 // activated the service already sees the pools, as udisks does.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import GLibUnix from 'gi://GLibUnix';
 import System from 'system';
 import { BUS_NAME } from '../shared/dbus-names.js';
 import { Daemon } from './daemon.js';
@@ -38,7 +39,7 @@ async function start(): Promise<void> {
 }
 
 for (const signal of [2, 15]) {
-    GLib.unix_signal_add(GLib.PRIORITY_HIGH, signal, () => {
+    GLibUnix.signal_add_full(GLib.PRIORITY_HIGH, signal, () => {
         loop.quit();
         return GLib.SOURCE_REMOVE;
     });
