@@ -33,7 +33,7 @@ env.addReporter({
             print(`not ok ${index} - ${name}`);
             for (const f of result.failedExpectations) {
                 for (const line of `${f.message}\n${f.stack ?? ''}`.split('\n'))
-                    print(`  # ${line}`);
+                    print(`# ${line}`);
             }
         }
     },
@@ -43,7 +43,7 @@ env.addReporter({
             failed++;
             print(`not ok ${++index} - ${result.fullName} (beforeAll/afterAll)`);
             for (const line of `${f.message}\n${f.stack ?? ''}`.split('\n'))
-                print(`  # ${line}`);
+                print(`# ${line}`);
         }
     },
     jasmineDone(result: jasmine.JasmineDoneInfo): void {

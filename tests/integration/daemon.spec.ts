@@ -128,7 +128,7 @@ describe('sigmavaultd', () => {
     it('lets root clear errors and refuses an unprivileged user through polkit', async () => {
         const asRoot = await callDaemon(sys.systemBus, poolPath('tank'), POOL_IFACE, 'ClearErrors',
             new GLib.Variant('(a{sv})', [{ 'auth.no_user_interaction': new GLib.Variant('b', true) }]));
-        expect(asRoot.ok).toBeTrue();
+        expect(asRoot.ok).withContext(JSON.stringify(asRoot)).toBeTrue();
         const asUser = await run(['setpriv', '--reuid=svuser', '--regid=svuser', '--init-groups', '--',
             'gdbus', 'call', '--system', '--dest', 'com.sigmavault.Daemon', '--object-path', poolPath('tank'),
             '--method', `${POOL_IFACE}.ClearErrors`, '{}']);
