@@ -1,0 +1,286 @@
+// The Files (Nautilus 48) context menu of SigmaVault: "Show in SigmaVault" on
+// a file or folder that lives on a mounted ZFS dataset. It asks the daemon
+// which pool and dataset hold it (LocatePath) and opens SigmaVault Settings
+// on that pool (the app's `show-pool` action, through D-Bus activation).
+//
+// sigmavault-nautilus.so evaluates this module inside Nautilus's own process
+// and hands Nautilus the class registered below by its GTypeName. Rules for
+// living in that process:
+//  - never import Gtk (Nautilus owns the toolkit and its version);
+//  - never block in get_file_items(): decide from FileInfo data and the cached
+//    mount table only; every D-Bus call is asynchronous;
+//  - never throw into Nautilus: failures are logged with what the user can do.
+//
+// It is installed as <jsdir>/nautilus-extension/menu-provider.js, so the
+// relative imports below resolve to the installed shared modules.
+import Gettext from 'gettext';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import GObject from 'gi://GObject';
+import Nautilus from 'gi://Nautilus';
+import { GETTEXT_PACKAGE, LOCALEDIR } from '../src/shared/config.js';
+import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../src/shared/dbus-names.js';
+
+// Our own text domain, bound without touching Nautilus's default domain.
+Gettext.bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
+const _ = Gettext.domain(GETTEXT_PACKAGE).gettext;
+
+/** SigmaVault Settings, a D-Bus activatable GApplication on the session bus. */
+export const SETTINGS_APP_ID = 'com.sigmavault.Settings';
+export const SETTINGS_APP_PATH = '/com/sigmavault/Settings';
+/** The menu item's name: unique among all Files extensions. */
+export const SHOW_ITEM_NAME = 'SigmaVault::ShowInSigmaVault';
+
+/** A mounted ZFS dataset, as the daemon's Manager1.Mounts property lists it. */
+export interface ZfsMount {
+    readonly dataset: string;
+    readonly mountpoint: string;
+    readonly pool: string;
+}
+
+/** Path components of an absolute path; "." and empty parts dropped, ".." resolved lexically. */
+function components(path: string): string[] {
+    const out: string[] = [];
+    for (const part of path.split('/')) {
+        if (part === '' || part === '.')
+            continue;
+        if (part === '..')
+            out.pop();
+        else
+            out.push(part);
+    }
+    return out;
+}
+
+/**
+ * The mount holding `path`: the longest mountpoint that is a prefix of the
+ * path component by component (so /tank holds /tank/a but not /tanker).
+ * Mountpoints that are not absolute paths (legacy, none) hold nothing.
+ */
+export function mountForPath(mounts: readonly ZfsMount[], path: string): ZfsMount | null {
+    if (!path.startsWith('/'))
+        return null;
+    const target = components(path);
+    let best: ZfsMount | null = null;
+    let bestLength = -1;
+    for (const m of mounts) {
+        if (!m.mountpoint.startsWith('/'))
+            continue;
+        const mp = components(m.mountpoint);
+        if (mp.length > target.length || mp.length <= bestLength)
+            continue;
+        if (mp.every((c, i) => c === target[i])) {
+            best = m;
+            bestLength = mp.length;
+        }
+    }
+    return best;
+}
+
+/** Reads Manager1.Mounts from a variant, accepting only its contract type a(sss). */
+export function mountsFromVariant(value: GLib.Variant | null): ZfsMount[] {
+    if (value === null || value.get_type_string() !== 'a(sss)')
+        return [];
+    return value.deepUnpack<[string, string, string][]>()
+        .map(([dataset, mountpoint, pool]) => ({ dataset, mountpoint, pool }));
+}
+
+function describe(e: unknown): string {
+    if (e instanceof GLib.Error) {
+        const remote = Gio.DBusError.get_remote_error(e);
+        if (remote === null)
+            return e.message;
+        Gio.DBusError.strip_remote_error(e); // in place
+        return `${e.message} [${remote}]`;
+    }
+    return e instanceof Error ? e.message : String(e);
+}
+
+function warn(message: string): void {
+    console.warn(`SigmaVault (Files menu): ${message}`);
+}
+
+export class SigmaVaultMenuProvider extends GObject.Object {
+    static {
+        GObject.registerClass({
+            GTypeName: 'SigmaVaultMenuProvider',
+            Implements: [Nautilus.MenuProvider],
+        }, this);
+    }
+
+    // Nautilus.MenuProvider's method, which GJS puts on implementing classes.
+    declare readonly emit_items_updated_signal: Nautilus.MenuProvider['emit_items_updated_signal'];
+
+    declare private _proxy: Gio.DBusProxy | null;
+    declare private _mounts: ZfsMount[];
+    declare private _connecting: boolean;
+
+    constructor() {
+        super();
+        this._proxy = null;
+        this._mounts = [];
+        this._connecting = false;
+        this.connectToDaemon();
+    }
+
+    /** The mounted ZFS datasets as last reported by the daemon. */
+    get mounts(): readonly ZfsMount[] {
+        return this._mounts;
+    }
+
+    /** Whether the daemon has been reached and the mount table is being followed. */
+    get connected(): boolean {
+        return this._proxy !== null;
+    }
+
+    private connectToDaemon(): void {
+        if (this._connecting || this._proxy !== null)
+            return;
+        this._connecting = true;
+        // The daemon is D-Bus activated: constructing the proxy starts it if
+        // it is not running. GET_INVALIDATED_PROPERTIES keeps the cache right
+        // whether it emits new values or only invalidates them.
+        Gio.DBusProxy.new_for_bus(Gio.BusType.SYSTEM, Gio.DBusProxyFlags.GET_INVALIDATED_PROPERTIES, null,
+            BUS_NAME, MANAGER_PATH, MANAGER_IFACE, null, (_source, result) => {
+                this._connecting = false;
+                try {
+                    this.followDaemon(Gio.DBusProxy.new_for_bus_finish(result));
+                } catch (e) {
+                    warn(`cannot reach the SigmaVault service on the system bus (${describe(e)}). ` +
+                        '"Show in SigmaVault" stays hidden; check that SigmaVault is installed and that ' +
+                        'the system bus is running, then restart Files (nautilus -q).');
+                }
+            });
+    }
+
+    private followDaemon(proxy: Gio.DBusProxy): void {
+        this._proxy = proxy;
+        proxy.connect('g-properties-changed', (_p, changed: GLib.Variant, invalidated: string[]) => {
+            if (changed.lookup_value('Mounts', null) !== null || invalidated.includes('Mounts'))
+                this.updateMounts();
+        });
+        // The daemon restarting (or exiting): GDBusProxy drops its cache when
+        // the name loses its owner and reloads it before notifying a new one.
+        proxy.connect('notify::g-name-owner', () => {
+            this.updateMounts();
+        });
+        this.updateMounts();
+    }
+
+    private updateMounts(): void {
+        const mounts = mountsFromVariant(this._proxy?.get_cached_property('Mounts') ?? null);
+        const same = mounts.length === this._mounts.length &&
+            mounts.every((m, i) => {
+                const o = this._mounts[i];
+                return o !== undefined && o.dataset === m.dataset && o.mountpoint === m.mountpoint && o.pool === m.pool;
+            });
+        if (same)
+            return;
+        this._mounts = mounts;
+        console.debug(`SigmaVault (Files menu): ${mounts.length} ZFS mount(s) known`);
+        // The libnautilus-extension way to say the items may have changed.
+        // Nautilus 48 itself asks providers again when the selection or the
+        // folder changes, so a menu built before the daemon answered (right
+        // after Files started) gains the item at the next selection.
+        this.emit_items_updated_signal();
+    }
+
+    /** The local path of a Files item, or null for remote and virtual locations. */
+    private static localPath(file: Nautilus.FileInfo): string | null {
+        if (file.get_uri_scheme() !== 'file')
+            return null;
+        return file.get_location().get_path();
+    }
+
+    /** "Show in SigmaVault" for `file` if it is on a mounted ZFS dataset, else nothing. */
+    private itemsFor(file: Nautilus.FileInfo): Nautilus.MenuItem[] {
+        const path = SigmaVaultMenuProvider.localPath(file);
+        const mount = path !== null ? mountForPath(this._mounts, path) : null;
+        if (path === null || mount === null)
+            return [];
+        console.debug(`SigmaVault (Files menu): offering "Show in SigmaVault" for ${path} (dataset ${mount.dataset})`);
+        const item = new Nautilus.MenuItem({
+            name: SHOW_ITEM_NAME,
+            label: _('Show in SigmaVault'),
+            tip: file.is_directory()
+                ? _('Open the storage pool that holds this folder in SigmaVault Settings')
+                : _('Open the storage pool that holds this file in SigmaVault Settings'),
+        });
+        item.connect('activate', () => {
+            this.showInSigmaVault(path);
+        });
+        return [item];
+    }
+
+    vfunc_get_file_items(files: Nautilus.FileInfo[]): Nautilus.MenuItem[] {
+        try {
+            const [file] = files;
+            return files.length === 1 && file !== undefined ? this.itemsFor(file) : [];
+        } catch (e) {
+            warn(`could not build the menu (${describe(e)}).`);
+            return [];
+        }
+    }
+
+    vfunc_get_background_items(currentFolder: Nautilus.FileInfo): Nautilus.MenuItem[] {
+        try {
+            return this.itemsFor(currentFolder);
+        } catch (e) {
+            warn(`could not build the menu (${describe(e)}).`);
+            return [];
+        }
+    }
+
+    /** Asks the daemon where `path` is, then opens SigmaVault Settings on that pool. */
+    showInSigmaVault(path: string): void {
+        const proxy = this._proxy;
+        if (proxy === null) {
+            warn(`cannot show ${path}: the SigmaVault service is not reachable. ` +
+                'Check that SigmaVault is installed (systemctl status sigmavaultd), then try again.');
+            this.connectToDaemon();
+            return;
+        }
+        // `ay` carries the path's bytes, without a terminating NUL.
+        const args = new GLib.Variant('(aya{sv})', [new TextEncoder().encode(path), {}]);
+        proxy.call('LocatePath', args, Gio.DBusCallFlags.NONE, -1, null, (_p, result) => {
+            let poolName: string;
+            try {
+                const reply = proxy.call_finish(result);
+                [, poolName] = reply.deepUnpack<[string, string, string]>();
+            } catch (e) {
+                const notFound = e instanceof GLib.Error && Gio.DBusError.get_remote_error(e) === ErrorName.NotFound;
+                warn(notFound
+                    ? `${describe(e)} The dataset may have been unmounted or its pool exported; reload the folder.`
+                    : `could not find the pool holding ${path} (${describe(e)}). ` +
+                      'Open SigmaVault Settings from the Activities overview to check the service.');
+                return;
+            }
+            this.openSettingsOnPool(poolName);
+        });
+    }
+
+    /** Activates SigmaVault Settings' `show-pool` action (the app starts on demand). */
+    private openSettingsOnPool(poolName: string): void {
+        Gio.bus_get(Gio.BusType.SESSION, null, (_source, busResult) => {
+            let bus: Gio.DBusConnection;
+            try {
+                bus = Gio.bus_get_finish(busResult);
+            } catch (e) {
+                warn(`cannot reach the session bus to open SigmaVault Settings (${describe(e)}). ` +
+                    `Run "sigmavault-settings --pool ${poolName}" instead.`);
+                return;
+            }
+            const params = new GLib.Variant('(sava{sv})', ['show-pool', [new GLib.Variant('s', poolName)], {}]);
+            bus.call(SETTINGS_APP_ID, SETTINGS_APP_PATH, 'org.freedesktop.Application', 'ActivateAction',
+                params, null, Gio.DBusCallFlags.NONE, -1, null, (_b, result) => {
+                    try {
+                        bus.call_finish(result);
+                    } catch (e) {
+                        warn(`could not open SigmaVault Settings on pool ${poolName} (${describe(e)}). ` +
+                            'Check that SigmaVault Settings is installed; running ' +
+                            `"sigmavault-settings --pool ${poolName}" in a terminal shows why it does not start.`);
+                    }
+                });
+        });
+    }
+}
