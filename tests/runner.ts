@@ -38,10 +38,11 @@ env.addReporter({
         }
     },
     suiteDone(result: jasmine.SuiteResult): void {
-        // A failing beforeAll/afterAll is reported on its suite; show why.
+        // A failing beforeAll/afterAll is reported on its suite, outside the
+        // plan: say why, and fail the run through the exit status.
         for (const f of result.failedExpectations) {
             failed++;
-            print(`not ok ${++index} - ${result.fullName} (beforeAll/afterAll)`);
+            print(`# ${result.fullName}: beforeAll/afterAll failed`);
             for (const line of `${f.message}\n${f.stack ?? ''}`.split('\n'))
                 print(`# ${line}`);
         }
@@ -49,8 +50,7 @@ env.addReporter({
     jasmineDone(result: jasmine.JasmineDoneInfo): void {
         for (const f of result.failedExpectations) {
             failed++;
-            print(`# suite error: ${f.message}`);
-            print(`not ok ${++index} - afterAll/top-level`);
+            print(`# top-level error: ${f.message}`);
         }
     },
 });

@@ -60,8 +60,12 @@ export class DashboardPage extends Adw.Bin {
         this._stack.add_named(page, 'pools');
 
         this.set_child(this._stack);
-        store.connect('changed', () => {
+        // The store outlives its views: let go of it when this page goes.
+        const changed = store.connect('changed', () => {
             this.sync();
+        });
+        this.connect('destroy', () => {
+            store.disconnect(changed);
         });
         this.sync();
     }

@@ -23,7 +23,6 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     declare private _contentPage: Adw.NavigationPage;
     declare private _poolPage: PoolPage;
     declare private _selected: string;
-    declare private _syncingSidebar: boolean;
 
     constructor(application: Adw.Application | null, store: PoolStore) {
         super({
@@ -36,17 +35,15 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         });
         this._store = store;
         this._selected = DASHBOARD;
-        this._syncingSidebar = false;
 
         this._sidebarList = new Gtk.ListBox({ selection_mode: Gtk.SelectionMode.SINGLE });
         this._sidebarList.add_css_class('navigation-sidebar');
         this._sidebarList.update_property([Gtk.AccessibleProperty.LABEL], [_('Sections')]);
-        this._sidebarList.connect('row-selected', (_list, row) => {
-            if (row && !this._syncingSidebar)
-                this.showSection(row.name);
-        });
-        this._sidebarList.connect('row-activated', () => {
-            this._split.show_content = true;
+        // Navigation follows activation (click, Enter), not selection: a
+        // list that gets focus when the window maps selects its first row,
+        // which must not send the user away from the pool they asked for.
+        this._sidebarList.connect('row-activated', (_list, row) => {
+            this.showSection(row.name);
         });
         const sidebarView = new Adw.ToolbarView();
         sidebarView.add_top_bar(new Adw.HeaderBar());
@@ -76,10 +73,13 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         narrow.add_setter(this._split, 'collapsed', true as unknown as GObject.Value);
         this.add_breakpoint(narrow);
 
-        store.connect('changed', () => {
+        const changed = store.connect('changed', () => {
             this.syncSidebar();
             if (this._selected !== DASHBOARD)
                 this._poolPage.display(store.pool(this._selected), this._selected);
+        });
+        this.connect('destroy', () => {
+            store.disconnect(changed);
         });
         this.syncSidebar();
     }
@@ -116,7 +116,6 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     }
 
     private syncSidebar(): void {
-        this._syncingSidebar = true;
         this._sidebarList.remove_all();
         this._sidebarList.append(this.sidebarRow(DASHBOARD, _('Dashboard'), 'view-grid-symbolic'));
         for (const pool of this._store.pools)
@@ -126,6 +125,5 @@ export class SettingsWindow extends Adw.ApplicationWindow {
             if (row.name === this._selected)
                 this._sidebarList.select_row(row);
         }
-        this._syncingSidebar = false;
     }
 }

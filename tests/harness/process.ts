@@ -21,8 +21,10 @@ export function launcher(options: SpawnOptions = {}, flags = Gio.SubprocessFlags
     if (options.cwd)
         l.set_cwd(options.cwd);
     if (options.logFile) {
+        // One file per run, with stderr interleaved in order.
+        GLib.unlink(options.logFile);
+        l.set_flags(flags | Gio.SubprocessFlags.STDERR_MERGE);
         l.set_stdout_file_path(options.logFile);
-        l.set_stderr_file_path(options.logFile);
     }
     return l;
 }

@@ -8,6 +8,12 @@ export interface SessionOptions {
     /** Start Xvfb and set DISPLAY. */
     readonly display?: boolean;
     readonly screen?: string;
+    /**
+     * For specs whose own process draws with GTK: GDK ends a process whose
+     * X server goes away, so the server (-terminate) ends instead when its
+     * last client, this process, exits; stop() leaves it alone.
+     */
+    readonly displayEndsWithClients?: boolean;
 }
 
 let displayCounter = 90;
@@ -33,7 +39,7 @@ export class TestSession {
         try {
             await s.startBus();
             if (options.display)
-                await s.startDisplay(options.screen ?? '1280x800x24');
+                await s.startDisplay(options.screen ?? '1280x800x24', options.displayEndsWithClients ?? false);
         } catch (e) {
             await s.stop();
             throw e;
@@ -59,13 +65,13 @@ export class TestSession {
             null, null);
     }
 
-    private async startDisplay(screen: string): Promise<void> {
+    private async startDisplay(screen: string, endsWithClients: boolean): Promise<void> {
         for (let attempt = 0; attempt < 20; attempt++) {
             const n = displayCounter++;
             if (GLib.file_test(`/tmp/.X11-unix/X${n}`, GLib.FileTest.EXISTS))
                 continue;
-            const xvfb = spawnService('Xvfb', ['Xvfb', `:${n}`, '-screen', '0', screen, '-nolisten', 'tcp', '-noreset'],
-                { logFile: this.log('xvfb') });
+            const xvfb = spawnService('Xvfb', ['Xvfb', `:${n}`, '-screen', '0', screen, '-nolisten', 'tcp',
+                endsWithClients ? '-terminate' : '-noreset'], { logFile: this.log('xvfb') });
             // Another root on this machine may hold the number through X's
             // abstract socket, which no file here shows: Xvfb then exits,
             // and the next number is tried.
@@ -78,7 +84,8 @@ export class TestSession {
                 await xvfb.stop();
                 continue;
             }
-            this.services.push(xvfb);
+            if (!endsWithClients)
+                this.services.push(xvfb);
             this.display = `:${n}`;
             return;
         }

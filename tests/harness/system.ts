@@ -11,6 +11,7 @@ Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
 const SYSTEM_SOCKET = '/run/dbus/system_bus_socket';
 const POOL_DIR = '/var/tmp/sigmavault-test';
+const ZFS_PIDFILE = '/run/sigmavault-test-zfs-fuse.pid';
 
 /** polkit rules for tests: root may do everything, the unprivileged svuser nothing. */
 const TEST_RULES = `// Installed by the SigmaVault test harness.
@@ -54,10 +55,16 @@ export class TestSystem {
 
     private async startBus(): Promise<void> {
         if (GLib.file_test(SYSTEM_SOCKET, GLib.FileTest.EXISTS)) {
-            // A socket nobody listens on is what an interrupted run leaves.
-            if ((await run(['dbus-send', '--system', '--dest=org.freedesktop.DBus', '/org/freedesktop/DBus',
-                'org.freedesktop.DBus.Peer.Ping'])).status === 0)
-                throw new Error(`${SYSTEM_SOCKET} answers: another system bus is running in this root`);
+            // What a crashed spec left: its bus (and with it polkitd and the
+            // daemon, which exit when it goes) is stopped by the pid it reports.
+            const r = await run(['dbus-send', '--system', '--print-reply=literal', '--dest=org.freedesktop.DBus',
+                '/org/freedesktop/DBus', 'org.freedesktop.DBus.GetConnectionUnixProcessID', 'string:org.freedesktop.DBus']);
+            const pid = /uint32 (\d+)/.exec(r.stdout)?.[1];
+            if (pid) {
+                printerr(`# stopping the system bus a previous spec left running (pid ${pid})`);
+                await run(['kill', '-TERM', pid]);
+                await waitFor('the old system bus to exit', async () => (await run(['kill', '-0', pid])).status !== 0, 5000);
+            }
             GLib.unlink(SYSTEM_SOCKET);
         }
         GLib.mkdir_with_parents('/run/dbus', 0o755);
@@ -65,6 +72,9 @@ export class TestSystem {
         this.services.push(spawnService('dbus-daemon', ['dbus-daemon', '--system', '--nofork', '--nopidfile'],
             { logFile: this.log('system-bus') }));
         await waitFor('the system bus socket', () => GLib.file_test(SYSTEM_SOCKET, GLib.FileTest.EXISTS));
+        // GLib's shared system-bus connection (used by code under test in
+        // this process) would SIGTERM the process when the bus stops.
+        Gio.bus_get_sync(Gio.BusType.SYSTEM, null).set_exit_on_close(false);
         this.bus = Gio.DBusConnection.new_for_address_sync(`unix:path=${SYSTEM_SOCKET}`,
             Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
             null, null);
@@ -84,9 +94,27 @@ export class TestSystem {
         // zfs-fuse keeps its lock in /var/lock/zfs and its cache in /var/lib/zfs.
         GLib.mkdir_with_parents('/run/lock', 0o1777);
         GLib.mkdir_with_parents('/var/lib/zfs', 0o755);
-        this.zfsService = spawnService('zfs-fuse', ['zfs-fuse', '--no-daemon', '--no-kstat-mount'],
+        await this.stopLeftoverZfs();
+        this.zfsService = spawnService('zfs-fuse', ['zfs-fuse', '--no-daemon', '--no-kstat-mount', '--pidfile', ZFS_PIDFILE],
             { logFile: this.log('zfs-fuse') });
         await waitFor('zfs-fuse to answer', async () => (await run(['zpool', 'list'])).status === 0, 15000, 200);
+    }
+
+    /** A zfs-fuse a crashed spec left, found by its pid file: its pools go, then it stops. */
+    private async stopLeftoverZfs(): Promise<void> {
+        if (!GLib.file_test(ZFS_PIDFILE, GLib.FileTest.EXISTS))
+            return;
+        const pid = new TextDecoder().decode(GLib.file_get_contents(ZFS_PIDFILE)[1]).trim();
+        if (/^\d+$/.test(pid) && (await run(['kill', '-0', pid])).status === 0) {
+            printerr(`# stopping the zfs-fuse a previous spec left running (pid ${pid})`);
+            const pools = (await run(['zpool', 'list', '-H', '-o', 'name'])).stdout.split('\n').filter(n => n !== '');
+            for (const pool of pools)
+                await run(['zpool', 'destroy', '-f', '--', pool]);
+            await run(['kill', '-TERM', pid]);
+            await waitFor('the old zfs-fuse to exit', async () => (await run(['kill', '-0', pid])).status !== 0, 15000);
+        }
+        GLib.unlink(ZFS_PIDFILE);
+        await run(['rm', '-rf', '--', POOL_DIR, '/var/lib/zfs/zpool.cache']);
     }
 
     /** Stops zfs-fuse, as when the ZFS service dies; pools stay in its cache. */
@@ -143,7 +171,13 @@ export class TestSystem {
     }
 
     async destroyPool(name: string): Promise<void> {
-        await this.zpool('destroy', '-f', '--', name);
+        // zfs-fuse answers "pool is busy" while the daemon reads the pool.
+        await waitFor(`pool ${name} to be destroyed`, async () => {
+            const r = await run(['zpool', 'destroy', '-f', '--', name]);
+            if (r.status !== 0 && !/busy/.test(r.stderr))
+                throw new Error(`zpool destroy ${name}: ${r.stderr}`);
+            return r.status === 0;
+        }, 10000, 250);
         this.pools.delete(name);
         await run(['rm', '-rf', '--', GLib.build_filenamev([POOL_DIR, name])]);
     }
@@ -159,9 +193,9 @@ export class TestSystem {
     }
 
     async stop(): Promise<void> {
+        await this.stopDaemon().catch(() => undefined);
         for (const name of [...this.pools])
             await this.destroyPool(name).catch(() => undefined);
-        await this.stopDaemon().catch(() => undefined);
         await this.stopZfs().catch(() => undefined);
         try {
             this.bus?.close_sync(null);

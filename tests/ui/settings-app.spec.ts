@@ -3,6 +3,7 @@
 // with screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
+import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
@@ -63,11 +64,14 @@ describe('SigmaVault Settings', () => {
         GLib.mkdir_with_parents(SHOTS, 0o755);
         sys = await TestSystem.start();
         disks = await sys.createPool('tank', 'mirror', 2);
-        session = await TestSession.start('settings-app', { display: true });
+        session = await TestSession.start('settings-app', { display: true, displayEndsWithClients: true });
         // This process is the app: it uses the session's display and bus.
         for (const [k, v] of Object.entries(session.envRecord()))
             GLib.setenv(k, v, true);
         GLib.setenv('GDK_BACKEND', 'x11', true);
+        // GTK's shared session-bus connection must not end this process when
+        // the session bus stops at the end.
+        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
         Adw.init();
         const settings = Gtk.Settings.get_default();
         if (settings)
@@ -87,8 +91,9 @@ describe('SigmaVault Settings', () => {
 
     afterAll(async () => {
         win?.destroy();
-        await session?.stop();
         await sys?.stop();
+        // Xvfb ends by itself when this process, its last client, exits.
+        await session?.stop();
     });
 
     it('shows each pool with its health and capacity on the Dashboard', async () => {
