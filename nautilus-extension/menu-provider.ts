@@ -20,6 +20,7 @@ import GObject from 'gi://GObject';
 import Nautilus from 'gi://Nautilus';
 import { GETTEXT_PACKAGE, LOCALEDIR } from '../src/shared/config.js';
 import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../src/shared/dbus-names.js';
+import { locate } from '../src/shared/mount-lookup.js';
 
 // Our own text domain, bound without touching Nautilus's default domain.
 Gettext.bindtextdomain(GETTEXT_PACKAGE, LOCALEDIR);
@@ -38,44 +39,8 @@ export interface ZfsMount {
     readonly pool: string;
 }
 
-/** Path components of an absolute path; "." and empty parts dropped, ".." resolved lexically. */
-function components(path: string): string[] {
-    const out: string[] = [];
-    for (const part of path.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..')
-            out.pop();
-        else
-            out.push(part);
-    }
-    return out;
-}
-
-/**
- * The mount holding `path`: the longest mountpoint that is a prefix of the
- * path component by component (so /tank holds /tank/a but not /tanker).
- * Mountpoints that are not absolute paths (legacy, none) hold nothing.
- */
-export function mountForPath(mounts: readonly ZfsMount[], path: string): ZfsMount | null {
-    if (!path.startsWith('/'))
-        return null;
-    const target = components(path);
-    let best: ZfsMount | null = null;
-    let bestLength = -1;
-    for (const m of mounts) {
-        if (!m.mountpoint.startsWith('/'))
-            continue;
-        const mp = components(m.mountpoint);
-        if (mp.length > target.length || mp.length <= bestLength)
-            continue;
-        if (mp.every((c, i) => c === target[i])) {
-            best = m;
-            bestLength = mp.length;
-        }
-    }
-    return best;
-}
+/** The mount holding `path` (longest whole-component mountpoint prefix). */
+export const mountForPath = (mounts: readonly ZfsMount[], path: string): ZfsMount | null => locate(mounts, path);
 
 /** Reads Manager1.Mounts from a variant, accepting only its contract type a(sss). */
 export function mountsFromVariant(value: GLib.Variant | null): ZfsMount[] {

@@ -2,6 +2,8 @@
 // legacy mountpoints, and needs no tool.
 import { z } from '../../shared/vendor/zod.js';
 
+export { locate, pathComponents } from '../../shared/mount-lookup.js';
+
 export const MountSchema = z.object({
     dataset: z.string().min(1),
     mountpoint: z.string().startsWith('/'),
@@ -36,35 +38,4 @@ export function parseMounts(text: string): Mount[] {
         }));
     }
     return mounts;
-}
-
-/** Splits an absolute path into components, resolving "." and ".." lexically. */
-export function pathComponents(path: string): string[] {
-    const out: string[] = [];
-    for (const part of path.split('/')) {
-        if (part === '' || part === '.')
-            continue;
-        if (part === '..')
-            out.pop();
-        else
-            out.push(part);
-    }
-    return out;
-}
-
-/** The mount holding `path`: the longest mountpoint that is a whole-component prefix. */
-export function locate(mounts: readonly Mount[], path: string): Mount | null {
-    const target = pathComponents(path);
-    let best: Mount | null = null;
-    let bestLength = -1;
-    for (const m of mounts) {
-        const mp = pathComponents(m.mountpoint);
-        if (mp.length > target.length || mp.length <= bestLength)
-            continue;
-        if (mp.every((c, i) => c === target[i])) {
-            best = m;
-            bestLength = mp.length;
-        }
-    }
-    return best;
 }
