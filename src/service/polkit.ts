@@ -52,10 +52,11 @@ export async function authorize(connection: Gio.DBusConnection, caller: Caller, 
             new GLib.VariantType('((bba{ss}))'), Gio.DBusCallFlags.NONE, 5 * 60 * 1000, null);
         [[authorized, challenge]] = reply.deepUnpack<[[boolean, boolean, Record<string, string>]]>();
     } catch (e) {
+        const reason = e instanceof Error ? e.message : String(e);
         audit({ action, sender: caller.sender, uid: caller.uid, result: 'denied', object,
-            detail: `polkit unavailable: ${e instanceof Error ? e.message : String(e)}` });
+            detail: `polkit unavailable: ${reason}` });
         throw new DaemonError(ErrorName.NotAuthorized,
-            'Could not check authorization because polkit is not running. Make sure polkitd is installed and started.');
+            `Could not check authorization with polkit (${reason}). Make sure polkitd is installed and running.`);
     }
     audit({ action, sender: caller.sender, uid: caller.uid, result: authorized ? 'allowed' : 'denied', object });
     if (!authorized) {

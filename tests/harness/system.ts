@@ -12,6 +12,8 @@ Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 const SYSTEM_SOCKET = '/run/dbus/system_bus_socket';
 const POOL_DIR = '/var/tmp/sigmavault-test';
 const ZFS_PIDFILE = '/run/sigmavault-test-zfs-fuse.pid';
+const POLKIT = 'org.freedesktop.PolicyKit1';
+const POLKIT_RULES = '/etc/polkit-1/rules.d/00-sigmavault-test.rules';
 
 /** polkit rules for tests: root may do everything, the unprivileged svuser nothing. */
 const TEST_RULES = `// Installed by the SigmaVault test harness.
@@ -80,11 +82,26 @@ export class TestSystem {
             null, null);
     }
 
+    /**
+     * polkitd is started as on a Debian system: D-Bus activated, as its own
+     * user, reading the test rules.
+     */
     private async startPolkit(): Promise<void> {
-        writeFile('/etc/polkit-1/rules.d/00-sigmavault-test.rules', TEST_RULES);
-        this.services.push(spawnService('polkitd', ['/usr/lib/polkit-1/polkitd', '--no-debug'],
-            { logFile: this.log('polkitd') }));
-        await waitFor('polkitd on the system bus', () => this.hasOwner('org.freedesktop.PolicyKit1'));
+        writeFile(POLKIT_RULES, TEST_RULES);
+        await this.systemBus.call('org.freedesktop.DBus', '/org/freedesktop/DBus', 'org.freedesktop.DBus',
+            'StartServiceByName', new GLib.Variant('(su)', [POLKIT, 0]), new GLib.VariantType('(u)'),
+            Gio.DBusCallFlags.NONE, 30000, null);
+        await waitFor('polkitd on the system bus', () => this.hasOwner(POLKIT));
+    }
+
+    /** Stops a D-Bus-activated service by the pid the bus reports. */
+    private async stopActivated(name: string): Promise<void> {
+        const pid = this.bus ? await this.ownerPid(name) : null;
+        if (pid === null)
+            return;
+        await run(['kill', '-TERM', String(pid)]);
+        await waitFor(`${name} to exit`, async () => !await this.hasOwner(name), 5000)
+            .catch(async () => run(['kill', '-KILL', String(pid)]));
     }
 
     private zfsService: Service | null = null;
@@ -184,12 +201,7 @@ export class TestSystem {
 
     /** Stops the D-Bus-activated daemon (by the pid the bus reports). */
     async stopDaemon(): Promise<void> {
-        const pid = this.bus ? await this.ownerPid(BUS_NAME) : null;
-        if (pid === null)
-            return;
-        await run(['kill', '-TERM', String(pid)]);
-        await waitFor('sigmavaultd to exit', async () => !await this.hasOwner(BUS_NAME), 5000)
-            .catch(async () => run(['kill', '-KILL', String(pid)]));
+        await this.stopActivated(BUS_NAME);
     }
 
     async stop(): Promise<void> {
@@ -197,6 +209,7 @@ export class TestSystem {
         for (const name of [...this.pools])
             await this.destroyPool(name).catch(() => undefined);
         await this.stopZfs().catch(() => undefined);
+        await this.stopActivated(POLKIT).catch(() => undefined);
         try {
             this.bus?.close_sync(null);
         } catch {
@@ -207,6 +220,6 @@ export class TestSystem {
             await s.stop().catch(() => undefined);
         this.services.length = 0;
         GLib.unlink(SYSTEM_SOCKET);
-        GLib.unlink('/etc/polkit-1/rules.d/00-sigmavault-test.rules');
+        GLib.unlink(POLKIT_RULES);
     }
 }
