@@ -126,3 +126,19 @@ export function writeFile(path: string, contents: string): void {
     GLib.mkdir_with_parents(GLib.path_get_dirname(path), 0o755);
     GLib.file_set_contents(path, contents);
 }
+
+/** Closes a bus connection the other side may already have closed. */
+export function closeQuietly(bus: Gio.DBusConnection | null): void {
+    try {
+        bus?.close_sync(null);
+    } catch {
+        // Already closed by the other side.
+    }
+}
+
+/** Stops services in the reverse order of their start; one failing does not stop the rest. */
+export async function stopAll(services: Service[]): Promise<void> {
+    for (const s of services.reverse())
+        await s.stop().catch(() => undefined);
+    services.length = 0;
+}

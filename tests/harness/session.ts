@@ -2,7 +2,7 @@
 // tests, an Xvfb display. Programs started with env() talk to these only.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { artifactsDir, type Service, spawnService, waitFor } from './process.js';
+import { artifactsDir, closeQuietly, type Service, spawnService, stopAll, waitFor } from './process.js';
 
 export interface SessionOptions {
     /** Start Xvfb and set DISPLAY. */
@@ -129,14 +129,8 @@ export class TestSession {
     }
 
     async stop(): Promise<void> {
-        try {
-            this.bus?.close_sync(null);
-        } catch {
-            // Already closed by the other side.
-        }
+        closeQuietly(this.bus);
         this.bus = null;
-        for (const s of this.services.reverse())
-            await s.stop().catch(() => undefined);
-        this.services.length = 0;
+        await stopAll(this.services);
     }
 }

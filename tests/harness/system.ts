@@ -5,7 +5,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { BUS_NAME } from '../../src/shared/dbus-names.js';
-import { artifactsDir, check, run, type Service, spawnService, waitFor, writeFile } from './process.js';
+import { artifactsDir, check, closeQuietly, run, type Service, spawnService, stopAll, waitFor, writeFile } from './process.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
@@ -210,15 +210,9 @@ export class TestSystem {
             await this.destroyPool(name).catch(() => undefined);
         await this.stopZfs().catch(() => undefined);
         await this.stopActivated(POLKIT).catch(() => undefined);
-        try {
-            this.bus?.close_sync(null);
-        } catch {
-            // Already closed by the other side.
-        }
+        closeQuietly(this.bus);
         this.bus = null;
-        for (const s of this.services.reverse())
-            await s.stop().catch(() => undefined);
-        this.services.length = 0;
+        await stopAll(this.services);
         GLib.unlink(SYSTEM_SOCKET);
         GLib.unlink(POLKIT_RULES);
     }

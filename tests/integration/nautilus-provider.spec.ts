@@ -23,18 +23,6 @@ const LABEL = 'Show in SigmaVault';
 /** Sibling of /tank whose name starts with "tank": a string prefix, not a path prefix. */
 const TANKER = '/tanker';
 
-/** zfs-fuse calls a pool busy while the daemon is still reading it: try for a while. */
-async function destroyPoolPatiently(sys: TestSystem, name: string): Promise<void> {
-    await waitFor(`pool ${name} to be destroyed`, async () => {
-        try {
-            await sys.destroyPool(name);
-            return true;
-        } catch {
-            return false;
-        }
-    }, 20000, 500);
-}
-
 /** A Nautilus.FileInfo for a location, answering from the file system like NautilusFile. */
 class TestFileInfo extends GObject.Object {
     static {
@@ -189,7 +177,7 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         await run(['rm', '-rf', '--', TANKER]);
         if (sys) {
             await sys.stopDaemon().catch(() => undefined);
-            await destroyPoolPatiently(sys, 'tank').catch(() => undefined);
+            await sys.destroyPool('tank').catch(() => undefined);
             await sys.stop();
         }
     });
@@ -271,7 +259,7 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
             expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([LABEL]);
             const item = itemsFor(TestFileInfo.path('/scratch/notes.txt'))[0];
 
-            await destroyPoolPatiently(sys, 'scratch');
+            await sys.destroyPool('scratch');
             await waitFor('/scratch to leave the provider\'s mounts',
                 () => !providerObject.mounts.some(m => m.mountpoint === '/scratch'), 10000);
             expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([]);

@@ -20,18 +20,6 @@ const FILE = '/tank/report.txt';
 /** Sorts before report.txt: the view's first item. */
 const OTHER_FILE = '/tank/a-notes.txt';
 
-/** zfs-fuse calls a pool busy while the daemon is still reading it: try for a while. */
-async function destroyPoolPatiently(sys: TestSystem, name: string): Promise<void> {
-    await waitFor(`pool ${name} to be destroyed`, async () => {
-        try {
-            await sys.destroyPool(name);
-            return true;
-        } catch {
-            return false;
-        }
-    }, 20000, 500);
-}
-
 function readText(path: string): string {
     try {
         return new TextDecoder().decode(GLib.file_get_contents(path)[1]);
@@ -95,7 +83,7 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         await session?.stop();
         if (sys) {
             await sys.stopDaemon().catch(() => undefined);
-            await destroyPoolPatiently(sys, 'tank').catch(() => undefined);
+            await sys.destroyPool('tank').catch(() => undefined);
             await sys.stop();
         }
     });
