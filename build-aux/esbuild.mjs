@@ -3,7 +3,7 @@
 // does everything else: the only bundles are the vendor modules (npm
 // packages GJS cannot resolve by name), each a `vendor/*.ts` entry.
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -12,6 +12,7 @@ const { values } = parseArgs({
         outdir: { type: 'string', default: 'build/js' },
         root: { type: 'string', default: '.' },
         stamp: { type: 'string' },
+        config: { type: 'string' },
     },
 });
 
@@ -56,6 +57,8 @@ await esbuild.build({
     external: ['gi://*', 'resource://*', 'gettext', 'system', 'cairo'],
 });
 
+if (values.config)
+    copyFileSync(values.config, join(values.outdir, 'src', 'shared', 'config.js'));
 if (values.stamp)
     writeFileSync(values.stamp, '');
 console.log(`esbuild: ${plain.length} modules, ${vendor.length} vendor bundles → ${relative('.', values.outdir)}`);

@@ -3,25 +3,13 @@
 // while it stays the same.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { healthExplanation } from '../shared/format.js';
+import { healthExplanation, poolHealthTitle } from '../shared/format.js';
 import { gotWorse, type Health, severity } from '../shared/health.js';
-import { _, format } from '../shared/i18n.js';
+import { _ } from '../shared/i18n.js';
 import type { PoolStore } from './pool-store.js';
 
 export function notificationId(pool: string): string {
     return `pool-health-${pool}`;
-}
-
-export function healthTitle(pool: string, health: Health): string {
-    switch (health) {
-    case 'DEGRADED': return format(_('Pool %s is degraded'), pool);
-    case 'FAULTED': return format(_('Pool %s has failed'), pool);
-    case 'UNAVAIL': return format(_('Pool %s is unavailable'), pool);
-    case 'SUSPENDED': return format(_('Pool %s is suspended'), pool);
-    case 'REMOVED': return format(_('A device of pool %s was removed'), pool);
-    case 'OFFLINE': return format(_('Pool %s is offline'), pool);
-    default: return format(_('Pool %s needs attention'), pool);
-    }
 }
 
 export class HealthWatcher {
@@ -67,7 +55,7 @@ export class HealthWatcher {
         if (this.settings && !this.settings.get_boolean('notify-pool-health'))
             return;
         const n = new Gio.Notification();
-        n.set_title(healthTitle(pool, health));
+        n.set_title(poolHealthTitle(pool, health));
         n.set_body(healthExplanation(health));
         n.set_priority(severity(health) > 1 ? Gio.NotificationPriority.URGENT : Gio.NotificationPriority.HIGH);
         n.set_icon(new Gio.ThemedIcon({ name: 'dialog-warning-symbolic' }));

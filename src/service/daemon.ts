@@ -8,6 +8,8 @@ import Gio from 'gi://Gio';
 import GioUnix from 'gi://GioUnix';
 import GLib from 'gi://GLib';
 import { ROOT_PATH } from '../shared/dbus-names.js';
+import { AlertManager } from './alerts/alert-manager.js';
+import { poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
 import { ManagerObject } from './objects/manager-object.js';
@@ -29,6 +31,7 @@ export class Daemon {
     private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
+    private readonly alerts: AlertManager;
     private mounts: Mount[] = [];
     private zfs: ZfsState = { available: false, reason: '' };
     private readonly monitors: Gio.FileMonitor[] = [];
@@ -44,6 +47,7 @@ export class Daemon {
             LocatePath: args => Promise.resolve(this.locatePath(args)),
         });
         this.manager.export(this.managerObject.object);
+        this.alerts = new AlertManager(this.manager, connection);
         this.manager.set_connection(connection);
     }
 
@@ -150,6 +154,7 @@ export class Daemon {
         this.managerObject.setZfs(this.zfs);
         if (this.zfs.available) {
             this.syncPools(pools);
+            this.alerts.sync(poolAlerts(pools), POOL_ALERT_CLASSES);
             // zfs-fuse has no event stream; OpenZFS announces changes as zevents.
             if (this.zfs.implementation.startsWith('OpenZFS'))
                 this.followEvents();

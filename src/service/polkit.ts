@@ -15,7 +15,8 @@ export type PolkitAction =
     | 'com.sigmavault.dataset.destroy'
     | 'com.sigmavault.share.manage'
     | 'com.sigmavault.vpn.manage'
-    | 'com.sigmavault.agent.run';
+    | 'com.sigmavault.agent.run'
+    | 'com.sigmavault.alert.manage';
 
 const ALLOW_USER_INTERACTION = 1;
 

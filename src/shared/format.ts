@@ -38,3 +38,16 @@ export function healthExplanation(health: Health): string {
     case 'UNKNOWN': return _('SigmaVault could not determine the state of this pool.');
     }
 }
+
+/** A notification or alert title for a pool whose health is not ONLINE. */
+export function poolHealthTitle(pool: string, health: Health): string {
+    switch (health) {
+    case 'DEGRADED': return format(_('Pool %s is degraded'), pool);
+    case 'FAULTED': return format(_('Pool %s has failed'), pool);
+    case 'UNAVAIL': return format(_('Pool %s is unavailable'), pool);
+    case 'SUSPENDED': return format(_('Pool %s is suspended'), pool);
+    case 'REMOVED': return format(_('A device of pool %s was removed'), pool);
+    case 'OFFLINE': return format(_('Pool %s is offline'), pool);
+    default: return format(_('Pool %s needs attention'), pool);
+    }
+}

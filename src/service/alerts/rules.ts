@@ -1,0 +1,104 @@
+// Which alerts hold for the pools as they are now: a pure function from pool
+// data to alert candidates, so every rule is unit-tested. Thresholds follow
+// common NAS practice (TrueNAS warns at 80 % and 90 %, ZFS slows past 90 %).
+import { poolHealthTitle } from '../../shared/format.js';
+import { severity } from '../../shared/health.js';
+import { _, format } from '../../shared/i18n.js';
+import type { Pool, Vdev } from '../zfs/model.js';
+
+export const ALERT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
+
+export interface AlertCandidate {
+    /** De-duplication key: one condition, one alert. */
+    readonly key: string;
+    readonly alertClass: 'pool-unhealthy' | 'pool-capacity' | 'device-errors' | 'scrub-errors';
+    readonly level: AlertLevel;
+    readonly title: string;
+    readonly message: string;
+    readonly pool: string;
+}
+
+const CAPACITY_STEPS: readonly [number, AlertLevel][] = [[0.95, 'critical'], [0.9, 'error'], [0.8, 'warning']];
+
+function leaves(v: Vdev): Vdev[] {
+    return v.children.length === 0 ? [v] : v.children.flatMap(leaves);
+}
+
+function unhealthy(pool: Pool): AlertCandidate | null {
+    const health = pool.status?.state ?? pool.health;
+    const s = severity(health);
+    if (s === 0)
+        return null;
+    return {
+        key: `pool-unhealthy:${pool.name}`,
+        alertClass: 'pool-unhealthy',
+        level: s > 1 ? 'critical' : 'error',
+        title: poolHealthTitle(pool.name, health),
+        message: pool.status?.action || _('Open the pool in SigmaVault Settings to see which device needs attention.'),
+        pool: pool.name,
+    };
+}
+
+function capacity(pool: Pool): AlertCandidate | null {
+    if (pool.size <= 0)
+        return null;
+    const used = pool.allocated / pool.size;
+    const step = CAPACITY_STEPS.find(([threshold]) => used >= threshold);
+    if (!step)
+        return null;
+    return {
+        // One key for all steps: crossing 90 % updates the 80 % alert.
+        key: `pool-capacity:${pool.name}`,
+        alertClass: 'pool-capacity',
+        level: step[1],
+        title: format(_('Pool %s is %d %% full'), pool.name, Math.floor(used * 100)),
+        message: _('ZFS slows down and can fail to write when a pool is nearly full. Delete files or old snapshots, or add storage.'),
+        pool: pool.name,
+    };
+}
+
+function deviceErrors(pool: Pool): AlertCandidate[] {
+    if (!pool.status)
+        return [];
+    return leaves(pool.status.root)
+        .filter(v => v.readErrors + v.writeErrors + v.checksumErrors > 0)
+        .map(v => ({
+            key: `device-errors:${pool.name}:${v.name}`,
+            alertClass: 'device-errors' as const,
+            level: 'error' as const,
+            title: format(_('A device of pool %s reports errors'), pool.name),
+            message: format(_('%s: %d read, %d write and %d checksum errors. Run a scrub to repair what the pool can; if errors keep growing, replace the device.'),
+                v.path ?? v.name, v.readErrors, v.writeErrors, v.checksumErrors),
+            pool: pool.name,
+        }));
+}
+
+/** "scrub repaired 0B in 00:00:01 with 3 errors on …" → 3; null when the scan line says nothing of errors. */
+export function scanErrors(scan: string): number | null {
+    const m = /with (\d+) errors?/.exec(scan);
+    return m ? Number(m[1]) : null;
+}
+
+function scrubErrors(pool: Pool): AlertCandidate | null {
+    const errors = scanErrors(pool.status?.scan ?? '');
+    if (errors === null || errors === 0)
+        return null;
+    return {
+        key: `scrub-errors:${pool.name}`,
+        alertClass: 'scrub-errors',
+        level: 'error',
+        title: format(_('The last scrub of pool %s found errors'), pool.name),
+        message: format(_('%d errors could not be repaired. Open the pool to see the affected files and restore them from a backup.'), errors),
+        pool: pool.name,
+    };
+}
+
+/** The classes poolAlerts() decides on: alerts of these classes end when it no longer lists them. */
+export const POOL_ALERT_CLASSES: ReadonlySet<AlertCandidate['alertClass']> =
+    new Set(['pool-unhealthy', 'pool-capacity', 'device-errors', 'scrub-errors']);
+
+export function poolAlerts(pools: readonly Pool[]): AlertCandidate[] {
+    return pools.flatMap(p => [unhealthy(p), capacity(p), ...deviceErrors(p), scrubErrors(p)])
+        .filter((a): a is AlertCandidate => a !== null);
+}
