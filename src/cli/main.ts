@@ -1,11 +1,13 @@
 // sigmavaultctl: everything the app can do, for scripts, ssh and tests.
 //   sigmavaultctl status [--json]
 //   sigmavaultctl pool list [--json]
+//   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
 import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
+import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
@@ -17,7 +19,7 @@ const EXIT_UNAVAILABLE = 69;
 const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
-  sigmavaultctl --help`);
+  sigmavaultctl --help`) + `\n${JOB_USAGE}`;
 
 /** Width in terminal columns, counting code points (good enough for pool names and numbers). */
 function width(text: string): number {
@@ -92,6 +94,14 @@ async function main(argv: string[]): Promise<number> {
         return words.length === 0 ? EXIT_USAGE : 0;
     }
     const command = words.join(' ');
+    if (words[0] === 'job' || (words[0] === 'pool' && words[1] === 'scrub')) {
+        try {
+            return await runJobCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+        } catch (e) {
+            printerr(e instanceof JobUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof JobUsageError ? EXIT_USAGE : 1;
+        }
+    }
     if (command !== 'status' && command !== 'pool list') {
         printerr(format(_('Unknown command: %s'), command));
         printerr(USAGE);

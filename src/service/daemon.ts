@@ -12,6 +12,8 @@ import { AlertManager } from './alerts/alert-manager.js';
 import { poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
+import { JobManager } from './jobs/job-manager.js';
+import { Scrubs } from './jobs/scrub.js';
 import { ManagerObject } from './objects/manager-object.js';
 import { PoolObject } from './objects/pool-object.js';
 import { parseOptions } from './options.js';
@@ -31,6 +33,8 @@ export class Daemon {
     private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
+    private readonly jobs: JobManager;
+    private readonly scrubs: Scrubs;
     private readonly alerts: AlertManager;
     private mounts: Mount[] = [];
     private zfs: ZfsState = { available: false, reason: '' };
@@ -47,6 +51,11 @@ export class Daemon {
             LocatePath: args => Promise.resolve(this.locatePath(args)),
         });
         this.manager.export(this.managerObject.object);
+        this.jobs = new JobManager(this.manager, connection);
+        this.jobs.load();
+        this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
+            this.scheduleRefresh();
+        });
         this.alerts = new AlertManager(this.manager, connection);
         this.manager.set_connection(connection);
     }
@@ -154,6 +163,7 @@ export class Daemon {
         this.managerObject.setZfs(this.zfs);
         if (this.zfs.available) {
             this.syncPools(pools);
+            this.scrubs.observe(pools);
             this.alerts.sync(poolAlerts(pools), POOL_ALERT_CLASSES);
             // zfs-fuse has no event stream; OpenZFS announces changes as zevents.
             if (this.zfs.implementation.startsWith('OpenZFS'))
@@ -173,6 +183,7 @@ export class Daemon {
             } else {
                 const obj = new PoolObject(pool, {
                     ClearErrors: (name, args, inv) => this.clearErrors(name, args, inv),
+                    Scrub: (name, args, inv) => this.scrubs.handle(name, args, inv),
                 });
                 this.pools.set(pool.name, obj);
                 this.manager.export(obj.object);

@@ -19,6 +19,14 @@ export const ErrorName = {
 } as const;
 export type ErrorName = (typeof ErrorName)[keyof typeof ErrorName];
 
+/** Jobs: long operations, one object each (data/dbus/com.sigmavault.Job1.xml). */
+export const JOBS_PATH = `${ROOT_PATH}/jobs`;
+export const JOB_IFACE = 'com.sigmavault.Job1';
+
+export function jobPath(id: number): string {
+    return `${JOBS_PATH}/${id}`;
+}
+
 /**
  * Object path element for a name: D-Bus paths allow only [A-Za-z0-9_], so
  * every other byte becomes _XX (hex), as udisks and systemd do.

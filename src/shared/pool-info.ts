@@ -24,6 +24,13 @@ export const PoolInfoSchema = z.object({
     Scan: z.string(),
     Errors: z.string(),
     Vdevs: z.array(VdevRowSchema),
+    ScanFunction: z.string().default(''),
+    ScanState: z.string().default('none'),
+    ScanProgress: z.number().default(-1),
+    LastScrubEnd: u64.default(0),
+    LastScrubDuration: u64.default(0),
+    LastScrubErrors: u64.default(0),
+    LastScrubRepaired: u64.default(0),
 }).transform(p => ({
     name: p.Name,
     guid: p.Guid,
@@ -37,6 +44,13 @@ export const PoolInfoSchema = z.object({
     scan: p.Scan,
     errors: p.Errors,
     vdevs: p.Vdevs,
+    scanFunction: p.ScanFunction,
+    scanState: p.ScanState,
+    scanProgress: p.ScanProgress < 0 ? null : p.ScanProgress,
+    /** The last finished scrub, when known (lastScrubEnd in µs since the epoch, else 0). */
+    lastScrub: p.LastScrubEnd > 0
+        ? { end: p.LastScrubEnd, duration: p.LastScrubDuration, errors: p.LastScrubErrors, repaired: p.LastScrubRepaired }
+        : null,
 }));
 export type PoolInfo = z.output<typeof PoolInfoSchema>;
 

@@ -71,6 +71,11 @@ export class ExportedInterface {
     get(name: string): GLib.Variant | undefined {
         return this.values.get(name);
     }
+
+    /** Emits a signal the XML declares; `args` is a tuple variant of its arguments. */
+    emitSignal(name: string, args: GLib.Variant): void {
+        this.exported.emit_signal(name, args);
+    }
 }
 
 async function dispatch(name: string, handler: MethodHandler, args: unknown[],

@@ -3,6 +3,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { POOL_IFACE, poolPath } from '../../shared/dbus-names.js';
 import type { Pool, Vdev } from '../zfs/model.js';
+import { parseScanText } from '../zfs/scan.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
 
 type VdevRow = [number, string, string, string, string, number, number, number];
@@ -35,11 +36,28 @@ function properties(pool: Pool): Record<string, GLib.Variant> {
         Scan: new GLib.Variant('s', s?.scan ?? ''),
         Errors: new GLib.Variant('s', s?.errors ?? ''),
         Vdevs: new GLib.Variant('a(ussssttt)', s ? flattenVdevs(s.root) : []),
+        ...scanProperties(pool),
+    };
+}
+
+function scanProperties(pool: Pool): Record<string, GLib.Variant> {
+    const scan = pool.status ? pool.status.scanInfo ?? parseScanText(pool.status.scan) : null;
+    const lastScrub = scan?.kind === 'scrub' && scan.state === 'finished' ? scan : null;
+    const u64 = (n: number | null | undefined): GLib.Variant => new GLib.Variant('t', Math.max(0, Math.round(n ?? 0)));
+    return {
+        ScanFunction: new GLib.Variant('s', scan === null || scan.kind === 'none' ? '' : scan.kind),
+        ScanState: new GLib.Variant('s', scan?.state ?? 'none'),
+        ScanProgress: new GLib.Variant('d', scan?.fraction ?? -1),
+        LastScrubEnd: u64((lastScrub?.endTime ?? 0) * 1e6),
+        LastScrubDuration: u64(lastScrub?.duration),
+        LastScrubErrors: u64(lastScrub?.errors),
+        LastScrubRepaired: u64(lastScrub?.repaired),
     };
 }
 
 export interface PoolMethods {
     ClearErrors: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+    Scrub: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
 }
 
 export class PoolObject {
@@ -49,6 +67,7 @@ export class PoolObject {
     constructor(private pool: Pool, methods: PoolMethods) {
         const bound: Record<string, MethodHandler> = {
             ClearErrors: (args, inv) => methods.ClearErrors(this.pool.name, args, inv),
+            Scrub: (args, inv) => methods.Scrub(this.pool.name, args, inv),
         };
         this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
         this.iface.set(properties(pool));

@@ -2,6 +2,7 @@
 // returns these shapes, so nothing a tool prints is trusted unchecked.
 import { z } from '../../shared/vendor/zod.js';
 import { HEALTH_STATES, type Health } from '../../shared/health.js';
+import { ScanInfoSchema } from './scan.js';
 
 export const HealthSchema = z.enum(HEALTH_STATES);
 
@@ -62,6 +63,8 @@ export const PoolStatusSchema = z.object({
     scan: z.string(),
     /** The errors: summary; '' when absent. */
     errors: z.string(),
+    /** The scan as numbers, where the output has them as such (JSON); else read from `scan`. */
+    scanInfo: ScanInfoSchema.optional(),
     /** The root vdev (type 'root', named like the pool); special classes are its children. */
     root: VdevSchema,
 }).readonly();

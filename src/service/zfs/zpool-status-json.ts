@@ -5,6 +5,7 @@ import { z } from '../../shared/vendor/zod.js';
 import { asHealth, worstHealth } from '../../shared/health.js';
 import { PoolStatusSchema, type PoolStatus, type Vdev, type VdevType } from './model.js';
 import { ParseError, describeIssues, quote } from './parse-error.js';
+import { parseScanStats } from './scan.js';
 import { formatSize, parseCount } from './units.js';
 
 const SOURCE = 'zpool status -j';
@@ -233,13 +234,14 @@ function errorsText(count: string | number | undefined, pool: string): string {
     return n === 0 ? 'No known data errors' : `${n} data errors, use '-v' for a list`;
 }
 
-function toPoolStatus(pool: RawPool): PoolStatus {
+function toPoolStatus(pool: RawPool, now: number): PoolStatus {
     const candidate = {
         name: pool.name,
         state: asHealth(pool.state),
         status: oneLine(pool.status),
         action: oneLine(pool.action),
         scan: scanText(pool.scan_stats),
+        scanInfo: parseScanStats(pool.scan_stats, now),
         errors: errorsText(pool.error_count, pool.name),
         root: rootVdev(pool),
     };
@@ -249,9 +251,12 @@ function toPoolStatus(pool: RawPool): PoolStatus {
     return result.data;
 }
 
-/** Parses `zpool status -j [--json-int]` into one PoolStatus per pool. */
-export function parseZpoolStatusJson(text: string): PoolStatus[] {
-    return Object.values(parseDocument(text).pools).map(toPoolStatus);
+/**
+ * Parses `zpool status -j [--json-int]` into one PoolStatus per pool; `now`
+ * (seconds since the epoch) gives the rate of a running scan.
+ */
+export function parseZpoolStatusJson(text: string, now = Math.floor(Date.now() / 1000)): PoolStatus[] {
+    return Object.values(parseDocument(text).pools).map(p => toPoolStatus(p, now));
 }
 
 /** Pool name → pool guid (decimal string, exact), from the same document. */

@@ -1,0 +1,67 @@
+// Jobs in words, for the app and the CLI.
+import GLib from 'gi://GLib';
+import { _, format } from './i18n.js';
+import type { JobInfo, JobStateName } from './job-info.js';
+
+/** The pool or other object a job works on, by the last element of its path. */
+export function jobSubject(job: Pick<JobInfo, 'lock'>): string {
+    const colon = job.lock.indexOf(':');
+    return colon >= 0 ? job.lock.slice(colon + 1) : job.lock;
+}
+
+export function operationLabel(operation: string): string {
+    switch (operation) {
+    case 'pool-scrub': return _('Scrub');
+    case 'pool-resilver': return _('Resilver');
+    case 'pool-create': return _('Pool creation');
+    case 'smart-selftest': return _('SMART self-test');
+    case 'snapshot-prune': return _('Snapshot pruning');
+    default: return operation;
+    }
+}
+
+/** "Scrub of tank" */
+export function jobTitle(job: Pick<JobInfo, 'operation' | 'lock'>): string {
+    // Translators: a job, e.g. "Scrub of tank".
+    return format(_('%s of %s'), operationLabel(job.operation), jobSubject(job));
+}
+
+export function jobStateLabel(state: JobStateName): string {
+    switch (state) {
+    case 'running': return _('Running');
+    case 'paused': return _('Paused');
+    case 'succeeded': return _('Finished');
+    case 'failed': return _('Failed');
+    case 'cancelled': return _('Cancelled');
+    case 'interrupted': return _('Interrupted');
+    }
+}
+
+/** "2 min 5 s", for time left and durations. */
+export function formatSeconds(seconds: number): string {
+    const s = Math.max(0, Math.round(seconds));
+    if (s < 60)
+        return format(_('%d s'), s);
+    const m = Math.floor(s / 60);
+    if (m < 60)
+        return format(_('%d min %d s'), m, s % 60);
+    return format(_('%d h %d min'), Math.floor(m / 60), m % 60);
+}
+
+/** Rate and time left of a running job, e.g. "120 MB/s · 1 min 2 s left"; '' when unknown. */
+export function jobSpeed(job: Pick<JobInfo, 'rate' | 'expectedEndTime'>, nowUs = GLib.get_real_time()): string {
+    const parts: string[] = [];
+    if (job.rate > 0)
+        parts.push(format(_('%s/s'), GLib.format_size(job.rate)));
+    if (job.expectedEndTime > 0)
+        parts.push(format(_('%s left'), formatSeconds((job.expectedEndTime - nowUs) / 1e6)));
+    return parts.join(' · ');
+}
+
+/** When a job started or ended, in the local time zone. */
+export function formatTime(us: number): string {
+    if (us <= 0)
+        return '–';
+    const t = GLib.DateTime.new_from_unix_local(Math.floor(us / 1e6));
+    return t?.format('%x %X') ?? '–';
+}
