@@ -2,12 +2,14 @@
 //   sigmavaultctl status [--json]
 //   sigmavaultctl pool list [--json]
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
+//   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
 import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
+import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
@@ -19,7 +21,7 @@ const EXIT_UNAVAILABLE = 69;
 const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
-  sigmavaultctl --help`) + `\n${JOB_USAGE}`;
+  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${JOB_USAGE}`;
 
 /** Width in terminal columns, counting code points (good enough for pool names and numbers). */
 function width(text: string): number {
@@ -100,6 +102,15 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof JobUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof JobUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'dataset' || words[0] === 'snapshot') {
+        try {
+            await runDatasetCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+            return 0;
+        } catch (e) {
+            printerr(e instanceof UsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof UsageError ? EXIT_USAGE : 1;
         }
     }
     if (command !== 'status' && command !== 'pool list') {

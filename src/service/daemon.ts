@@ -11,6 +11,7 @@ import { ROOT_PATH } from '../shared/dbus-names.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
+import { Datasets } from './datasets/datasets.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
 import { JobManager } from './jobs/job-manager.js';
 import { Scrubs } from './jobs/scrub.js';
@@ -33,6 +34,7 @@ export class Daemon {
     private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
+    private readonly datasets: Datasets;
     private readonly jobs: JobManager;
     private readonly scrubs: Scrubs;
     private readonly alerts: AlertManager;
@@ -51,6 +53,7 @@ export class Daemon {
             LocatePath: args => Promise.resolve(this.locatePath(args)),
         });
         this.manager.export(this.managerObject.object);
+        this.datasets = new Datasets(connection, this.manager, () => this.refresh());
         this.jobs = new JobManager(this.manager, connection);
         this.jobs.load();
         this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
@@ -161,6 +164,8 @@ export class Daemon {
             console.warn(`sigmavaultd: reading pools failed: ${detail}`);
         }
         this.managerObject.setZfs(this.zfs);
+        // Datasets and snapshot counts follow the same triggers as pools.
+        await this.datasets.sync(this.zfs);
         if (this.zfs.available) {
             this.syncPools(pools);
             this.scrubs.observe(pools);

@@ -3,9 +3,11 @@ export const BUS_NAME = 'com.sigmavault.Daemon';
 export const ROOT_PATH = '/com/sigmavault/Daemon';
 export const MANAGER_PATH = `${ROOT_PATH}/Manager`;
 export const POOLS_PATH = `${ROOT_PATH}/pools`;
+export const DATASETS_PATH = `${ROOT_PATH}/datasets`;
 
 export const MANAGER_IFACE = 'com.sigmavault.Manager1';
 export const POOL_IFACE = 'com.sigmavault.Pool1';
+export const DATASET_IFACE = 'com.sigmavault.Dataset1';
 
 /** Named D-Bus errors, as DESIGN.md lists them. */
 export const ErrorName = {
@@ -43,4 +45,9 @@ export function escapePathElement(name: string): string {
 
 export function poolPath(name: string): string {
     return `${POOLS_PATH}/${escapePathElement(name)}`;
+}
+
+/** Object path of a dataset: its full name escaped as one path element. */
+export function datasetPath(name: string): string {
+    return `${DATASETS_PATH}/${escapePathElement(name)}`;
 }

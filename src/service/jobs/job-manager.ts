@@ -6,7 +6,6 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { JOB_IFACE, jobPath } from '../../shared/dbus-names.js';
-import { LOCALSTATEDIR } from '../../shared/config.js';
 import { audit } from '../audit.js';
 import { DaemonError } from '../errors.js';
 import { ErrorName } from '../../shared/dbus-names.js';
@@ -14,6 +13,7 @@ import { ExportedInterface, interfaceInfo } from '../objects/exported-interface.
 import { parseOptions } from '../options.js';
 import { authorize, callerOf, type PolkitAction } from '../polkit.js';
 import { bounded, isFinished, type JobRecord, type JobState, LOG_LIMIT, parseHistory, serializeHistory } from './history.js';
+import { readState, statePath, writeAtomically } from '../state-file.js';
 
 export interface JobProgress {
     readonly progress?: number | null;
@@ -173,19 +173,15 @@ export class JobManager {
     private nextId = 1;
     private readonly file: string;
 
-    constructor(private readonly server: Gio.DBusObjectManagerServer, private readonly connection: Gio.DBusConnection,
-        stateDir = GLib.getenv('SIGMAVAULT_STATE_DIR') ?? GLib.build_filenamev([LOCALSTATEDIR, 'lib', 'sigmavault'])) {
-        this.file = GLib.build_filenamev([stateDir, 'jobs.json']);
+    constructor(private readonly server: Gio.DBusObjectManagerServer, private readonly connection: Gio.DBusConnection) {
+        this.file = statePath('jobs.json');
     }
 
     /** Reads the history and exports its jobs; unfinished ones are reported as interrupted. */
     load(): void {
-        let text: string;
-        try {
-            text = new TextDecoder().decode(GLib.file_get_contents(this.file)[1]);
-        } catch {
+        const text = readState(this.file);
+        if (text === null)
             return; // no history yet
-        }
         const loaded = parseHistory(text, nowUs());
         if (!loaded.ok) {
             // Keep the damaged file for a person to look at; start a new history.
@@ -300,10 +296,7 @@ export class JobManager {
     /** Writes the history: temporary file beside it, fsync, rename. */
     persist(): void {
         try {
-            GLib.mkdir_with_parents(GLib.path_get_dirname(this.file), 0o755);
-            const text = serializeHistory(this.nextId, this.all.map(j => j.snapshot));
-            GLib.file_set_contents_full(this.file, new TextEncoder().encode(text),
-                GLib.FileSetContentsFlags.CONSISTENT | GLib.FileSetContentsFlags.DURABLE, 0o644);
+            writeAtomically(this.file, serializeHistory(this.nextId, this.all.map(j => j.snapshot)));
         } catch (e) {
             console.warn(`sigmavaultd: cannot write ${this.file}: ${e instanceof Error ? e.message : String(e)}`);
         }
