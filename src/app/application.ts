@@ -7,7 +7,8 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { APP_ID, VERSION } from '../shared/config.js';
 import { _ } from '../shared/i18n.js';
-import { HealthWatcher } from './health-watcher.js';
+import { AlertStore } from './alert-store.js';
+import { AlertWatcher } from './alert-watcher.js';
 import { PoolStore } from './pool-store.js';
 import { saveScreenshot } from './screenshot.js';
 import { SettingsWindow } from './window.js';
@@ -24,7 +25,8 @@ export class Application extends Adw.Application {
     }
 
     declare private _store: PoolStore;
-    declare private _watcher: HealthWatcher | null;
+    declare private _watcher: AlertWatcher | null;
+    declare private _alerts: AlertStore;
     declare private _screenshot: string | null;
     declare private _settings: Gio.Settings | null;
 
@@ -32,6 +34,7 @@ export class Application extends Adw.Application {
         super({ application_id: APP_ID, flags: Gio.ApplicationFlags.DEFAULT_FLAGS });
         this._store = new PoolStore();
         this._watcher = null;
+        this._alerts = new AlertStore();
         this._screenshot = null;
         this._settings = null;
 
@@ -54,6 +57,14 @@ export class Application extends Adw.Application {
             this.startBackground();
         });
         this.add_action(background);
+        const dismiss = new Gio.SimpleAction({ name: 'dismiss-alert', parameter_type: new GLib.VariantType('s') });
+        dismiss.connect('activate', (_a, param) => {
+            const path = param?.unpack<string>() ?? '';
+            this._alerts.dismiss(path).catch((e: unknown) => {
+                console.warn(`Could not dismiss the alert: ${e instanceof Error ? e.message : String(e)}`);
+            });
+        });
+        this.add_action(dismiss);
         const quit = new Gio.SimpleAction({ name: 'quit' });
         quit.connect('activate', () => {
             this.quit();
@@ -112,8 +123,11 @@ export class Application extends Adw.Application {
         if (this._watcher)
             return;
         this.hold();
-        this._watcher = new HealthWatcher(this, this._store, this._settings);
+        this._watcher = new AlertWatcher(this, this._alerts, this._settings);
         this._watcher.start();
+        this._alerts.start().catch((e: unknown) => {
+            console.warn(`Alerts are not available: ${e instanceof Error ? e.message : String(e)}`);
+        });
     }
 
     private screenshotWhenReady(path: string): void {

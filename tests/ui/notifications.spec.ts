@@ -3,7 +3,7 @@
 // shows the app's notification once, and its action opens the app on that
 // pool.
 import { readDaemon } from '../../src/shared/daemon-client.js';
-import { waitFor } from '../harness/process.js';
+import { check, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
@@ -71,7 +71,8 @@ describe('pool health notifications', () => {
             const n = await degradedNotices();
             return n.length > 0 ? n : undefined;
         }, 15000, 250);
-        expect(notice?.body).toContain('Your data is still available');
+        // The body says what to do, in ZFS's own words for this state.
+        expect(notice?.body).toContain('zpool online');
         // The notification list under the clock shows it as the user finds it.
         await shell?.eval(`for (const s of Main.messageTray.getSources())
                 if (s.title !== 'SigmaVault Settings') s.destroy();
@@ -102,6 +103,26 @@ describe('pool health notifications', () => {
         await system?.zpool('offline', 'tank', disks[1] ?? '');
         await daemonSays('DEGRADED');
         await waitFor('a new notice', async () => (await degradedNotices()).length === 1, 15000, 250);
+    }, 60000);
+
+    it('dismisses the alert from the notification\'s Dismiss button', async () => {
+        await shell?.eval(`(() => {
+            const n = Main.messageTray.getSources().flatMap(s => s.notifications)
+                .find(x => x.title === 'Pool tank is degraded');
+            n.actions.find(a => a.label === 'Dismiss').activate();
+            return true;
+        })()`);
+        await waitFor('the alert to be dismissed', async () => {
+            const out = await check(['gdbus', 'call', '--system', '--dest', 'com.sigmavault.Daemon', '--object-path',
+                '/com/sigmavault/Daemon/alerts/pool_2dunhealthy_3atank', '--method', 'org.freedesktop.DBus.Properties.Get',
+                'com.sigmavault.Alert1', 'Dismissed']);
+            return out.includes('true');
+        }, 10000, 250);
+        await waitFor('the notice to be withdrawn', async () => (await degradedNotices()).length === 0, 10000, 250);
+        // Dismissed is remembered: bring the notice back for the next spec.
+        await check(['gdbus', 'call', '--system', '--dest', 'com.sigmavault.Daemon', '--object-path',
+            '/com/sigmavault/Daemon/alerts/pool_2dunhealthy_3atank', '--method', 'com.sigmavault.Alert1.Restore', '{}']);
+        await waitFor('the notice again', async () => (await degradedNotices()).length === 1, 10000, 250);
     }, 60000);
 
     it('opens SigmaVault Settings on the pool from the notification', async () => {
