@@ -24,6 +24,20 @@ export class AlertStore extends GObject.Object implements AlertSource {
         this._alerts = [];
     }
 
+    private static instance: AlertStore | null = null;
+
+    /** The app's one alert store, started on first use. */
+    static getDefault(): AlertStore {
+        if (AlertStore.instance === null) {
+            const store = new AlertStore();
+            AlertStore.instance = store;
+            store.start().catch((e: unknown) => {
+                console.warn(`Alerts are not available: ${e instanceof Error ? e.message : String(e)}`);
+            });
+        }
+        return AlertStore.instance;
+    }
+
     get ready(): boolean {
         return this._client?.get_name_owner() != null;
     }
@@ -48,13 +62,13 @@ export class AlertStore extends GObject.Object implements AlertSource {
         this.reload();
     }
 
-    /** Dismisses an alert (Alert1.Dismiss); polkit allows it in an active session. */
-    async dismiss(path: string): Promise<void> {
+    /** Dismisses (Alert1.Dismiss) or restores an alert; polkit allows it in an active session. */
+    async setDismissed(path: string, dismissed: boolean): Promise<void> {
         const connection = this._client?.get_connection();
         if (!connection)
             return;
-        await connection.call(BUS_NAME, path, ALERT_IFACE, 'Dismiss', new GLib.Variant('(a{sv})', [{}]),
-            null, Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, -1, null);
+        await connection.call(BUS_NAME, path, ALERT_IFACE, dismissed ? 'Dismiss' : 'Restore',
+            new GLib.Variant('(a{sv})', [{}]), null, Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, -1, null);
     }
 
     private reload(): void {

@@ -34,7 +34,7 @@ export class Application extends Adw.Application {
         super({ application_id: APP_ID, flags: Gio.ApplicationFlags.DEFAULT_FLAGS });
         this._store = new PoolStore();
         this._watcher = null;
-        this._alerts = new AlertStore();
+        this._alerts = AlertStore.getDefault();
         this._screenshot = null;
         this._settings = null;
 
@@ -60,7 +60,7 @@ export class Application extends Adw.Application {
         const dismiss = new Gio.SimpleAction({ name: 'dismiss-alert', parameter_type: new GLib.VariantType('s') });
         dismiss.connect('activate', (_a, param) => {
             const path = param?.unpack<string>() ?? '';
-            this._alerts.dismiss(path).catch((e: unknown) => {
+            this._alerts.setDismissed(path, true).catch((e: unknown) => {
                 console.warn(`Could not dismiss the alert: ${e instanceof Error ? e.message : String(e)}`);
             });
         });
@@ -125,9 +125,6 @@ export class Application extends Adw.Application {
         this.hold();
         this._watcher = new AlertWatcher(this, this._alerts, this._settings);
         this._watcher.start();
-        this._alerts.start().catch((e: unknown) => {
-            console.warn(`Alerts are not available: ${e instanceof Error ? e.message : String(e)}`);
-        });
     }
 
     private screenshotWhenReady(path: string): void {

@@ -6,6 +6,8 @@ import Gtk from 'gi://Gtk';
 import { severity } from '../shared/health.js';
 import { _, format, ngettext } from '../shared/i18n.js';
 import type { PoolStore } from './pool-store.js';
+import { AlertStore } from './alert-store.js';
+import { AlertsGroup } from './alerts-group.js';
 import { PoolRow } from './pool-row.js';
 
 export class DashboardPage extends Adw.Bin {
@@ -55,6 +57,11 @@ export class DashboardPage extends Adw.Bin {
         }), 'empty');
 
         const page = new Adw.PreferencesPage();
+        const alerts = new AlertsGroup(AlertStore.getDefault());
+        alerts.connect('pool-activated', (_g, name: string) => {
+            this.emit('pool-activated', name);
+        });
+        page.add(alerts);
         this._group = new Adw.PreferencesGroup({ title: _('Pools') });
         page.add(this._group);
         this._stack.add_named(page, 'pools');

@@ -24,7 +24,7 @@ describe('pool alert rules', () => {
         const p = pool();
         const degraded = poolAlerts([{ ...p, status: p.status && { ...p.status, state: 'DEGRADED', action: 'Online the device.' } }]);
         expect(degraded.map(a => [a.key, a.level, a.title, a.message])).toEqual([
-            ['pool-unhealthy:tank', 'error', 'Pool tank is degraded', 'Online the device.']]);
+            ['pool-unhealthy:tank', 'warning', 'Pool tank is degraded', 'Online the device.']]);
         const faulted = poolAlerts([{ ...p, status: p.status && { ...p.status, state: 'FAULTED' } }]);
         expect(faulted[0]?.level).toBe('critical');
     });

@@ -33,7 +33,9 @@ function unhealthy(pool: Pool): AlertCandidate | null {
     return {
         key: `pool-unhealthy:${pool.name}`,
         alertClass: 'pool-unhealthy',
-        level: s > 1 ? 'critical' : 'error',
+        // Degraded still serves data (a warning, as the pool's own icon
+        // says); faulted, unavailable or suspended does not.
+        level: s > 1 ? 'critical' : 'warning',
         title: poolHealthTitle(pool.name, health),
         message: pool.status?.action || _('Open the pool in SigmaVault Settings to see which device needs attention.'),
         pool: pool.name,
