@@ -5,6 +5,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import { BUS_NAME, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from '../shared/dbus-names.js';
+import { DISK_IFACE, type DiskInfo, DiskInfoSchema } from '../shared/disk-info.js';
 import { type ManagerInfo, ManagerInfoSchema, type PoolInfo, PoolInfoSchema } from '../shared/pool-info.js';
 
 Gio._promisify(Gio.DBusObjectManagerClient.prototype, 'init_async', 'init_finish');
@@ -44,6 +45,7 @@ export class PoolStore extends GObject.Object {
     declare private _state: StoreState;
     declare private _manager: ManagerInfo | null;
     declare private _pools: Map<string, PoolInfo>;
+    declare private _disks: DiskInfo[];
     declare private _error: string;
 
     constructor() {
@@ -52,6 +54,7 @@ export class PoolStore extends GObject.Object {
         this._state = 'connecting';
         this._manager = null;
         this._pools = new Map();
+        this._disks = [];
         this._error = '';
     }
 
@@ -70,6 +73,11 @@ export class PoolStore extends GObject.Object {
 
     get pools(): PoolInfo[] {
         return [...this._pools.values()].sort((a, b) => a.name.localeCompare(b.name));
+    }
+
+    /** Whole disks with their SMART verdicts, by kernel name. */
+    get disks(): DiskInfo[] {
+        return this._disks;
     }
 
     pool(name: string): PoolInfo | undefined {
@@ -117,6 +125,7 @@ export class PoolStore extends GObject.Object {
         this._error = why;
         this._manager = null;
         this._pools.clear();
+        this._disks = [];
         this.emit('changed');
     }
 
@@ -133,7 +142,14 @@ export class PoolStore extends GObject.Object {
         }
         let manager: ManagerInfo | null = null;
         const pools = new Map<string, PoolInfo>();
+        const disks: DiskInfo[] = [];
         for (const object of client.get_objects()) {
+            const d = object.get_interface(DISK_IFACE) as Gio.DBusProxy | null;
+            if (d) {
+                const parsed = DiskInfoSchema.safeParse(readProxy(d));
+                if (parsed.success)
+                    disks.push(parsed.data);
+            }
             const m = object.get_interface(MANAGER_IFACE) as Gio.DBusProxy | null;
             if (m) {
                 const parsed = ManagerInfoSchema.safeParse(readProxy(m));
@@ -153,6 +169,7 @@ export class PoolStore extends GObject.Object {
             return;
         this._manager = manager;
         this._pools = pools;
+        this._disks = disks.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
         this._state = 'ready';
         this._error = '';
         this.emit('changed');

@@ -5,11 +5,14 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _, format } from '../shared/i18n.js';
 import { DashboardPage } from './dashboard-page.js';
+import { DisksPage } from './disks-page.js';
 import { healthIconName } from './health-icon.js';
 import { PoolPage } from './pool-page.js';
 import type { PoolStore } from './pool-store.js';
 
 const DASHBOARD = '';
+/** Not a pool name: those begin with a letter. */
+const DISKS = ':disks';
 
 export class SettingsWindow extends Adw.ApplicationWindow {
     static {
@@ -60,6 +63,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         this._stack = new Gtk.Stack({ transition_type: Gtk.StackTransitionType.CROSSFADE });
         this._stack.add_named(dashboard, 'dashboard');
         this._stack.add_named(this._poolPage, 'pool');
+        this._stack.add_named(new DisksPage(store), 'disks');
         const contentView = new Adw.ToolbarView();
         contentView.add_top_bar(new Adw.HeaderBar());
         contentView.set_content(this._stack);
@@ -75,7 +79,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
 
         const changed = store.connect('changed', () => {
             this.syncSidebar();
-            if (this._selected !== DASHBOARD)
+            if (this._selected !== DASHBOARD && this._selected !== DISKS)
                 this._poolPage.display(store.pool(this._selected), this._selected);
         });
         this.connect('destroy', () => {
@@ -92,6 +96,10 @@ export class SettingsWindow extends Adw.ApplicationWindow {
             this._stack.visible_child_name = 'dashboard';
             this._contentPage.title = _('Dashboard');
             this.title = _('SigmaVault Settings');
+        } else if (name === DISKS) {
+            this._stack.visible_child_name = 'disks';
+            this._contentPage.title = _('Disks');
+            this.title = format(_('%s — SigmaVault Settings'), _('Disks'));
         } else {
             this._poolPage.display(this._store.pool(name), name);
             this._stack.visible_child_name = 'pool';
@@ -118,6 +126,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     private syncSidebar(): void {
         this._sidebarList.remove_all();
         this._sidebarList.append(this.sidebarRow(DASHBOARD, _('Dashboard'), 'view-grid-symbolic'));
+        this._sidebarList.append(this.sidebarRow(DISKS, _('Disks'), 'drive-harddisk-symbolic'));
         for (const pool of this._store.pools)
             this._sidebarList.append(this.sidebarRow(pool.name, pool.name, healthIconName(pool.health)));
         let i = 0;

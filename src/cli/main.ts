@@ -1,6 +1,7 @@
 // sigmavaultctl: everything the app can do, for scripts, ssh and tests.
 //   sigmavaultctl status [--json]
 //   sigmavaultctl pool list [--json]
+//   sigmavaultctl disk list [--json]
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 import Gio from 'gi://Gio';
@@ -8,6 +9,8 @@ import GLib from 'gi://GLib';
 import System from 'system';
 import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
+import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-format.js';
+import { type DiskInfo, readDisks } from '../shared/disk-info.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
@@ -21,6 +24,7 @@ const EXIT_UNAVAILABLE = 69;
 const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
+  sigmavaultctl disk list [--json]   Disks with their SMART health and pool
   sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${JOB_USAGE}`;
 
 /** Width in terminal columns, counting code points (good enough for pool names and numbers). */
@@ -59,6 +63,32 @@ function printPools(snapshot: DaemonSnapshot, json: boolean): void {
         return [p.name, healthLabel(p.health), formatSize(p.size), formatSize(p.allocated), formatSize(p.free),
             cap === null ? '-' : formatPercent(cap), p.fragmentation === null ? '-' : formatPercent(p.fragmentation / 100)];
     })]));
+}
+
+function printDisks(disks: readonly DiskInfo[], json: boolean): void {
+    if (json) {
+        print(JSON.stringify(disks.map(d => ({
+            id: d.id, name: d.name, device: d.device, model: d.model, serial: d.serial, wwn: d.wwn, firmware: d.firmware,
+            size: d.size, type: d.type, transport: d.transport, temperature: d.temperature, power_on_hours: d.powerOnHours,
+            pool: d.pool, vdev: d.vdev, verdict: d.verdict, reasons: d.reasons, smart_available: d.smartAvailable,
+            smart_state: d.smartState, smart_exit_status: d.smartExitStatus, last_checked: d.lastChecked,
+        })), null, 2));
+        return;
+    }
+    if (disks.length === 0) {
+        print(_('No disks found.'));
+        return;
+    }
+    const header = [_('NAME'), _('MODEL'), _('SIZE'), _('TYPE'), _('TEMPERATURE'), _('HEALTH'), _('POOL')];
+    print(table([header, ...disks.map(d => [d.name, d.model || '-', formatSize(d.size), diskTypeLabel(d.type),
+        d.temperature === null ? '-' : formatTemperature(d.temperature), verdictLabel(d.verdict),
+        d.pool ? `${d.pool} (${d.vdev})` : '-'])]));
+    for (const d of disks.filter(x => x.verdict === 'warning' || x.verdict === 'failing')) {
+        print('');
+        print(format(_('%s: %s'), d.name, verdictLabel(d.verdict)));
+        for (const r of d.reasons)
+            print(`  ${r}`);
+    }
 }
 
 function printStatus(snapshot: DaemonSnapshot, json: boolean): void {
@@ -113,7 +143,7 @@ async function main(argv: string[]): Promise<number> {
             return e instanceof UsageError ? EXIT_USAGE : 1;
         }
     }
-    if (command !== 'status' && command !== 'pool list') {
+    if (command !== 'status' && command !== 'pool list' && command !== 'disk list') {
         printerr(format(_('Unknown command: %s'), command));
         printerr(USAGE);
         return EXIT_USAGE;
@@ -121,6 +151,10 @@ async function main(argv: string[]): Promise<number> {
     let snapshot: DaemonSnapshot;
     try {
         const bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, null);
+        if (command === 'disk list') {
+            printDisks(await readDisks(bus), json);
+            return 0;
+        }
         snapshot = await readDaemon(bus);
     } catch (e) {
         printerr(format(_('Cannot reach the SigmaVault service (%s): %s'), BUS_NAME, remoteErrorMessage(e)));

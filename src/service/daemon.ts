@@ -11,6 +11,7 @@ import { ROOT_PATH } from '../shared/dbus-names.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
+import { DiskRegistry } from './disks/disk-registry.js';
 import { Datasets } from './datasets/datasets.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
 import { JobManager } from './jobs/job-manager.js';
@@ -34,6 +35,7 @@ export class Daemon {
     private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
+    private readonly disks: DiskRegistry;
     private readonly datasets: Datasets;
     private readonly jobs: JobManager;
     private readonly scrubs: Scrubs;
@@ -53,6 +55,7 @@ export class Daemon {
             LocatePath: args => Promise.resolve(this.locatePath(args)),
         });
         this.manager.export(this.managerObject.object);
+        this.disks = new DiskRegistry(this.manager);
         this.datasets = new Datasets(connection, this.manager, () => this.refresh());
         this.jobs = new JobManager(this.manager, connection);
         this.jobs.load();
@@ -67,9 +70,11 @@ export class Daemon {
         this.watch();
         this.managerObject.setTools(await inspectTools());
         await this.refresh();
+        await this.disks.start();
     }
 
     stop(): void {
+        this.disks.stop();
         for (const m of this.monitors)
             m.cancel();
         this.monitors.length = 0;
@@ -174,6 +179,7 @@ export class Daemon {
             if (this.zfs.implementation.startsWith('OpenZFS'))
                 this.followEvents();
         }
+        this.disks.setPools(this.zfs.available ? pools : []);
         this.readMounts();
         this.rescheduleTimer();
     }
