@@ -1,5 +1,6 @@
 // The top-bar button: an icon for the worst pool health and a menu with one
-// row per pool, then "Open SigmaVault Settings".
+// row per pool, one per running job with its progress, then "Open SigmaVault
+// Settings".
 import Clutter from 'gi://Clutter';
 import GObject from 'gi://GObject';
 import St from 'gi://St';
@@ -8,6 +9,8 @@ import * as PopupMenu from 'resource:///org/gnome/shell/ui/popupMenu.js';
 import { gettext as _ } from 'resource:///org/gnome/shell/extensions/extension.js';
 import type { ServiceState } from './pool-client.js';
 import { describe, ICON_HEALTHY, type MenuRow } from './status.js';
+
+const JOB_ICON = 'emblem-synchronizing-symbolic';
 
 /** Opacity of the icon while SigmaVault cannot tell the pools' health. */
 const MUTED_OPACITY = 128;
@@ -53,6 +56,13 @@ export class SigmaVaultIndicator extends PanelMenu.Button {
     private createRow(row: MenuRow): PopupMenu.PopupMenuItem | PopupMenu.PopupImageMenuItem {
         if (row.kind === 'info')
             return new PopupMenu.PopupMenuItem(row.text, { reactive: false, can_focus: false });
+        if (row.kind === 'job') {
+            const item = new PopupMenu.PopupImageMenuItem(row.text, JOB_ICON);
+            item.connect('activate', () => {
+                this.openSettings();
+            });
+            return item;
+        }
         const item = new PopupMenu.PopupImageMenuItem(row.text, row.iconName);
         item.connect('activate', () => {
             this.openSettings();

@@ -2,10 +2,11 @@
 // the system bus, turned into a plain snapshot (service state, ZFS state,
 // pools) each time something changes. The daemon is started by D-Bus
 // activation when it is not running; when it goes away, the client starts it
-// again, waiting longer after each failure.
+// again, waiting longer after each failure. Running jobs (scrubs, …) come
+// with their progress.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { BUS_NAME, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from './shared/dbus-names.js';
+import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from './shared/dbus-names.js';
 import { asHealth, type Health } from './shared/health.js';
 
 export interface PoolState {
@@ -14,6 +15,18 @@ export interface PoolState {
     /** Bytes; 0 when unknown. */
     readonly size: number;
     readonly allocated: number;
+}
+
+/** A job that is running or paused. */
+export interface RunningJob {
+    readonly id: number;
+    /** "pool-scrub", "pool-resilver", … */
+    readonly operation: string;
+    /** What it works on, from its lock ("scrub:tank" → "tank"). */
+    readonly subject: string;
+    readonly paused: boolean;
+    /** 0…1, or null when the job cannot tell. */
+    readonly progress: number | null;
 }
 
 export type ServiceState =
@@ -27,6 +40,8 @@ export type ServiceState =
         readonly zfsStatus: string;
         /** Sorted by name. */
         readonly pools: readonly PoolState[];
+        /** Running and paused jobs, oldest first. */
+        readonly jobs: readonly RunningJob[];
     };
 
 const FIRST_RETRY_SECONDS = 2;
@@ -45,6 +60,10 @@ function stringProperty(proxy: Gio.DBusProxy, name: string): string {
 
 function uint64Property(proxy: Gio.DBusProxy, name: string): number {
     return property(proxy, name, 't')?.get_uint64() ?? 0;
+}
+
+function doubleProperty(proxy: Gio.DBusProxy, name: string): number {
+    return property(proxy, name, 'd')?.get_double() ?? 0;
 }
 
 function booleanProperty(proxy: Gio.DBusProxy, name: string): boolean {
@@ -216,7 +235,20 @@ export class PoolClient {
         let zfsAvailable = true;
         let zfsStatus = '';
         const pools: PoolState[] = [];
+        const jobs: RunningJob[] = [];
         for (const object of manager.get_objects()) {
+            const job = proxyOf(object, JOB_IFACE);
+            const jobState = job === null ? '' : stringProperty(job, 'State');
+            if (job !== null && (jobState === 'running' || jobState === 'paused')) {
+                const lock = stringProperty(job, 'Lock');
+                jobs.push({
+                    id: Number(object.get_object_path().split('/').at(-1)),
+                    operation: stringProperty(job, 'Operation'),
+                    subject: lock.includes(':') ? lock.slice(lock.indexOf(':') + 1) : lock,
+                    paused: jobState === 'paused',
+                    progress: booleanProperty(job, 'ProgressValid') ? doubleProperty(job, 'Progress') : null,
+                });
+            }
             const managerProxy = proxyOf(object, MANAGER_IFACE);
             if (managerProxy !== null) {
                 zfsAvailable = booleanProperty(managerProxy, 'ZfsAvailable');
@@ -233,7 +265,8 @@ export class PoolClient {
             }
         }
         pools.sort((a, b) => a.name.localeCompare(b.name));
-        return { kind: 'ready', zfsAvailable, zfsStatus, pools };
+        jobs.sort((a, b) => a.id - b.id);
+        return { kind: 'ready', zfsAvailable, zfsStatus, pools, jobs };
     }
 
     private setState(state: ServiceState): void {

@@ -2,7 +2,7 @@
 // accessible name, and the informational rows of the menu. Kept apart from
 // the widgets so that the wording and the icon rules are in one place.
 import { gettext as _, ngettext } from 'resource:///org/gnome/shell/extensions/extension.js';
-import type { PoolState, ServiceState } from './pool-client.js';
+import type { PoolState, RunningJob, ServiceState } from './pool-client.js';
 import { capacityFraction, type Health, severity, worstHealth } from './shared/health.js';
 
 export const ICON_HEALTHY = 'drive-multidisk-symbolic';
@@ -12,6 +12,8 @@ export const ICON_ERROR = 'dialog-error-symbolic';
 /** A menu row: a pool (activating it opens SigmaVault Settings) or a line of information. */
 export type MenuRow =
     | { readonly kind: 'pool'; readonly text: string; readonly iconName: string }
+    /** A running job; progress 0…1, or null when unknown. */
+    | { readonly kind: 'job'; readonly text: string; readonly progress: number | null }
     | { readonly kind: 'info'; readonly text: string };
 
 export interface Status {
@@ -74,6 +76,37 @@ export function poolRowText(pool: PoolState): string {
     });
 }
 
+function operationLabel(operation: string): string {
+    switch (operation) {
+    case 'pool-scrub':
+        return _('Scrubbing');
+    case 'pool-resilver':
+        return _('Resilvering');
+    case 'pool-create':
+        return _('Creating');
+    case 'smart-selftest':
+        return _('Testing');
+    default:
+        return operation;
+    }
+}
+
+export function jobRowText(job: RunningJob): string {
+    const what = operationLabel(job.operation);
+    if (job.paused) {
+        // Translators: a paused job in the top-bar menu, e.g. "Scrubbing tank — paused".
+        return fill(_('{operation} {subject} — paused'), { operation: what, subject: job.subject });
+    }
+    if (job.progress === null) {
+        // Translators: a running job in the top-bar menu, e.g. "Scrubbing tank…".
+        return fill(_('{operation} {subject}…'), { operation: what, subject: job.subject });
+    }
+    // Translators: a running job in the top-bar menu, e.g. "Scrubbing tank — 45 %".
+    return fill(_('{operation} {subject} — {percent} %'), {
+        operation: what, subject: job.subject, percent: Math.floor(job.progress * 100),
+    });
+}
+
 function info(text: string): MenuRow {
     return { kind: 'info', text };
 }
@@ -124,8 +157,11 @@ export function describe(state: ServiceState): Status {
         iconName: healthIconName(worst),
         muted: false,
         accessibleName: poolsAccessibleName(state.pools),
-        rows: state.pools.length === 0
-            ? [info(_('No pools yet'))]
-            : state.pools.map(p => ({ kind: 'pool', text: poolRowText(p), iconName: healthIconName(p.health) })),
+        rows: [
+            ...(state.pools.length === 0
+                ? [info(_('No pools yet'))]
+                : state.pools.map((p): MenuRow => ({ kind: 'pool', text: poolRowText(p), iconName: healthIconName(p.health) }))),
+            ...state.jobs.map((j): MenuRow => ({ kind: 'job', text: jobRowText(j), progress: j.paused ? null : j.progress })),
+        ],
     };
 }

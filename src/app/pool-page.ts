@@ -9,6 +9,8 @@ import { capacityFraction } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
 import type { PoolInfo, VdevRow } from '../shared/pool-info.js';
 import { healthCssClass, healthIconName } from './health-icon.js';
+import type { PoolStore } from './pool-store.js';
+import { lastScrubText, ScrubRow } from './scrub-row.js';
 
 function vdevKind(type: string): string {
     switch (type) {
@@ -43,9 +45,12 @@ export class PoolPage extends Adw.Bin {
 
     declare private _page: Adw.PreferencesPage | null;
     declare poolName: string;
+    declare private _store: PoolStore | null;
 
-    constructor() {
+    /** With a store, the page has scrub controls that follow its jobs. */
+    constructor(store: PoolStore | null = null) {
         super();
+        this._store = store;
         this._page = null;
         this.poolName = '';
     }
@@ -82,6 +87,13 @@ export class PoolPage extends Adw.Bin {
         }
         page.add(healthGroup);
 
+        // Scrubbing is what keeps the data honest: right under the health.
+        const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
+        scrub.add(this._store ? new ScrubRow(this._store, pool) : this.infoRow(_('Last Scrub'), lastScrubText(pool)));
+        scrub.add(this.infoRow(_('Data Errors'), pool.errors || _('None known')));
+        scrub.add(this.infoRow(_('Pool ID'), pool.guid));
+        page.add(scrub);
+
         const cap = capacityFraction(pool.allocated, pool.size);
         const capacity = new Adw.PreferencesGroup({ title: _('Capacity') });
         const used = new Adw.ActionRow({
@@ -108,14 +120,6 @@ export class PoolPage extends Adw.Bin {
         for (const v of pool.vdevs.filter(r => r.depth > 0))
             devices.add(this.vdevRow(v));
         page.add(devices);
-
-        const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
-        // ZFS says "none requested" when the pool was never scrubbed.
-        const neverScrubbed = pool.scan === '' || pool.scan === 'none requested';
-        scrub.add(this.infoRow(_('Last Scrub'), neverScrubbed ? _('Never scrubbed') : pool.scan));
-        scrub.add(this.infoRow(_('Data Errors'), pool.errors || _('None known')));
-        scrub.add(this.infoRow(_('Pool ID'), pool.guid));
-        page.add(scrub);
 
         this._page = page;
         this.set_child(page);

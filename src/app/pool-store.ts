@@ -7,6 +7,8 @@ import GObject from 'gi://GObject';
 import { BUS_NAME, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from '../shared/dbus-names.js';
 import { DISK_IFACE, type DiskInfo, DiskInfoSchema } from '../shared/disk-info.js';
 import { type ManagerInfo, ManagerInfoSchema, type PoolInfo, PoolInfoSchema } from '../shared/pool-info.js';
+import { JOB_IFACE } from '../shared/dbus-names.js';
+import { type JobInfo, sortJobs, toJobInfo } from '../shared/job-info.js';
 
 Gio._promisify(Gio.DBusObjectManagerClient.prototype, 'init_async', 'init_finish');
 
@@ -37,7 +39,9 @@ export class PoolStore extends GObject.Object {
     static {
         GObject.registerClass({
             GTypeName: 'SigmaVaultPoolStore',
-            Signals: { changed: {} },
+            // "jobs-changed" alone when only a job changed (progress), so that
+            // views of pools are not rebuilt several times a second.
+            Signals: { changed: {}, 'jobs-changed': {} },
         }, this);
     }
 
@@ -47,6 +51,7 @@ export class PoolStore extends GObject.Object {
     declare private _pools: Map<string, PoolInfo>;
     declare private _disks: DiskInfo[];
     declare private _error: string;
+    declare private _jobs: JobInfo[];
 
     constructor() {
         super();
@@ -56,6 +61,17 @@ export class PoolStore extends GObject.Object {
         this._pools = new Map();
         this._disks = [];
         this._error = '';
+        this._jobs = [];
+    }
+
+    /** Running and recent jobs, newest first. */
+    get jobs(): JobInfo[] {
+        return this._jobs;
+    }
+
+    /** The system bus connection of the daemon, for method calls; null until connected. */
+    get connection(): Gio.DBusConnection | null {
+        return this._client?.get_connection() ?? null;
     }
 
     get state(): StoreState {
@@ -102,8 +118,11 @@ export class PoolStore extends GObject.Object {
         client.connect('object-removed', () => {
             this.reload();
         });
-        client.connect('interface-proxy-properties-changed', () => {
-            this.reload();
+        client.connect('interface-proxy-properties-changed', (_c, _object, proxy) => {
+            if (proxy.get_interface_name() === JOB_IFACE)
+                this.reloadJobs();
+            else
+                this.reload();
         });
         // With no owner yet, the first call activates the daemon; the
         // manager client does not, so ask the bus to start it.
@@ -125,6 +144,8 @@ export class PoolStore extends GObject.Object {
         this._error = why;
         this._manager = null;
         this._pools.clear();
+        this._jobs = [];
+        this.emit('jobs-changed');
         this._disks = [];
         this.emit('changed');
     }
@@ -142,8 +163,15 @@ export class PoolStore extends GObject.Object {
         }
         let manager: ManagerInfo | null = null;
         const pools = new Map<string, PoolInfo>();
+        const jobs: JobInfo[] = [];
         const disks: DiskInfo[] = [];
         for (const object of client.get_objects()) {
+            const j = object.get_interface(JOB_IFACE) as Gio.DBusProxy | null;
+            if (j) {
+                const job = toJobInfo(object.get_object_path(), readProxy(j));
+                if (job)
+                    jobs.push(job);
+            }
             const d = object.get_interface(DISK_IFACE) as Gio.DBusProxy | null;
             if (d) {
                 const parsed = DiskInfoSchema.safeParse(readProxy(d));
@@ -167,11 +195,29 @@ export class PoolStore extends GObject.Object {
         }
         if (manager === null)
             return;
+        this._jobs = sortJobs(jobs);
         this._manager = manager;
         this._pools = pools;
         this._disks = disks.sort((a, b) => a.name.localeCompare(b.name, undefined, { numeric: true }));
         this._state = 'ready';
         this._error = '';
         this.emit('changed');
+        this.emit('jobs-changed');
+    }
+
+    /** Job progress changes often: only the jobs are read again, and only "jobs-changed" is emitted. */
+    private reloadJobs(): void {
+        const client = this._client;
+        if (client === null || client.get_name_owner() === null)
+            return;
+        const jobs: JobInfo[] = [];
+        for (const object of client.get_objects()) {
+            const j = object.get_interface(JOB_IFACE) as Gio.DBusProxy | null;
+            const job = j ? toJobInfo(object.get_object_path(), readProxy(j)) : null;
+            if (job)
+                jobs.push(job);
+        }
+        this._jobs = sortJobs(jobs);
+        this.emit('jobs-changed');
     }
 }

@@ -7,10 +7,13 @@ import { _, format } from '../shared/i18n.js';
 import { DashboardPage } from './dashboard-page.js';
 import { DisksPage } from './disks-page.js';
 import { healthIconName } from './health-icon.js';
+import { JobsPage } from './jobs-page.js';
 import { PoolPage } from './pool-page.js';
 import type { PoolStore } from './pool-store.js';
 
 const DASHBOARD = '';
+/** Running and recent jobs; not a pool name, those begin with a letter. */
+const JOBS = ':jobs';
 /** Not a pool name: those begin with a letter. */
 const DISKS = ':disks';
 
@@ -59,10 +62,11 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         dashboard.connect('pool-activated', (_d, name: string) => {
             this.showSection(name);
         });
-        this._poolPage = new PoolPage();
+        this._poolPage = new PoolPage(store);
         this._stack = new Gtk.Stack({ transition_type: Gtk.StackTransitionType.CROSSFADE });
         this._stack.add_named(dashboard, 'dashboard');
         this._stack.add_named(this._poolPage, 'pool');
+        this._stack.add_named(new JobsPage(store), 'jobs');
         this._stack.add_named(new DisksPage(store), 'disks');
         const contentView = new Adw.ToolbarView();
         contentView.add_top_bar(new Adw.HeaderBar());
@@ -79,7 +83,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
 
         const changed = store.connect('changed', () => {
             this.syncSidebar();
-            if (this._selected !== DASHBOARD && this._selected !== DISKS)
+            if (this._selected !== DASHBOARD && this._selected !== JOBS && this._selected !== DISKS)
                 this._poolPage.display(store.pool(this._selected), this._selected);
         });
         this.connect('destroy', () => {
@@ -96,6 +100,10 @@ export class SettingsWindow extends Adw.ApplicationWindow {
             this._stack.visible_child_name = 'dashboard';
             this._contentPage.title = _('Dashboard');
             this.title = _('SigmaVault Settings');
+        } else if (name === JOBS) {
+            this._stack.visible_child_name = 'jobs';
+            this._contentPage.title = _('Jobs');
+            this.title = format(_('%s — SigmaVault Settings'), _('Jobs'));
         } else if (name === DISKS) {
             this._stack.visible_child_name = 'disks';
             this._contentPage.title = _('Disks');
@@ -126,6 +134,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     private syncSidebar(): void {
         this._sidebarList.remove_all();
         this._sidebarList.append(this.sidebarRow(DASHBOARD, _('Dashboard'), 'view-grid-symbolic'));
+        this._sidebarList.append(this.sidebarRow(JOBS, _('Jobs'), 'emblem-synchronizing-symbolic'));
         this._sidebarList.append(this.sidebarRow(DISKS, _('Disks'), 'drive-harddisk-symbolic'));
         for (const pool of this._store.pools)
             this._sidebarList.append(this.sidebarRow(pool.name, pool.name, healthIconName(pool.health)));

@@ -11,7 +11,7 @@ import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
-import { framesPainted, visibleTexts } from '../harness/widgets.js';
+import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
 interface AppModules {
     PoolStore: typeof PoolStoreType;
@@ -124,6 +124,51 @@ describe('SigmaVault Settings', () => {
         await waitFor('the pool page to say Healthy', shows('All devices are working.'), 10000);
         win.showSection('');
     });
+
+    it('scrubs from the pool page with live progress, then lists the job and its result', async () => {
+        // A pool with enough data, one side of it corrupted, so that zfs-fuse's
+        // scrub takes a couple of seconds and has something to repair.
+        const vault = await sys.createPool('vault', 'mirror', 2, 1536);
+        try {
+            await scrubVault(vault);
+        } finally {
+            win.showSection('');
+            await sys.destroyPool('vault');
+        }
+    }, 180000);
+
+    async function scrubVault(vault: string[]): Promise<void> {
+        await check(['dd', 'if=/dev/urandom', 'of=/vault/data', 'bs=1M', 'count=1200', 'status=none']);
+        await check(['sync']);
+        await check(['dd', 'if=/dev/urandom', `of=${vault[0] ?? ''}`, 'bs=1M', 'seek=64', 'count=1400', 'conv=notrunc', 'status=none']);
+        await waitFor('vault in the sidebar', shows('vault'), 15000);
+        win.showSection('vault');
+        await waitFor('the scrub control', shows('Scrub'), 5000);
+        expect(texts()).toContain('Never scrubbed');
+        const button = findAll(win, Gtk.Button).find(b => b.get_label() === '_Scrub Now' && b.get_mapped());
+        expect(button).withContext('a mapped "Scrub Now" button').toBeDefined();
+        button?.emit('clicked');
+        await waitFor('the scrub to show as running', shows('Scrubbing'), 10000, 20);
+        // zfs-fuse finishes in seconds: the first of these shows it running,
+        // the later ones may show it finished.
+        await shoot('pool-scrub-running');
+        await waitFor('the scrub result', () => texts().some(t => /^Finished .* after .*: repaired .*, 0 errors$/.test(t)), 30000);
+        await waitFor('the checksum errors on the corrupted side', shows('checksum errors'), 20000);
+        await shoot('pool-scrub-finished');
+
+        win.showSection(':jobs');
+        await waitFor('the jobs page', shows('Recent'), 5000);
+        expect(texts()).toContain('Scrub of vault');
+        expect(texts().some(t => /^Finished · .* · Scrub of pool vault finished in \d+ s: repaired .*, 0 errors\.$/.test(t)))
+            .withContext(JSON.stringify(texts())).toBeTrue();
+        await shoot('jobs');
+
+        // Another scrub, seen from the jobs page while it runs.
+        await check(['sigmavaultctl', 'pool', 'scrub', 'vault']);
+        await waitFor('a running job', shows('Running'), 10000, 20);
+        await shoot('jobs-running');
+        await waitFor('the second scrub to finish', () => !texts().includes('Running'), 30000);
+    }
 
     it('says so when there are no pools', async () => {
         await sys.destroyPool('tank');

@@ -5,6 +5,7 @@
 import { asHealth, worstHealth, type Health } from '../../shared/health.js';
 import { PoolStatusSchema, type PoolStatus, type Vdev, type VdevType } from './model.js';
 import { ParseError, describeIssues, quote } from './parse-error.js';
+import { parseScanText, repairedInConfig, type ScanInfo } from './scan.js';
 import { parseCount } from './units.js';
 
 const SOURCE = 'zpool status';
@@ -234,6 +235,18 @@ function paragraph(section: Section, ...labels: string[]): string {
     return '';
 }
 
+/**
+ * The scan as numbers. zfs-fuse and Solaris note repairs only beside each
+ * device ("792M repaired"); a finished scan with no such note repaired nothing.
+ */
+function scanInfo(section: Section, scan: string): ScanInfo {
+    const info = parseScanText(scan);
+    if (info.kind === 'none' || info.repaired !== null)
+        return info;
+    const noted = repairedInConfig(section.config.map(l => l.text).join('\n'));
+    return { ...info, repaired: noted ?? (info.state === 'finished' && /after [0-9]+h[0-9]+m/.test(scan) ? 0 : null) };
+}
+
 function toPoolStatus(section: Section): PoolStatus {
     const state = section.fields.get('state')?.[0];
     if (state === undefined || !/^[A-Z_]+$/.test(state))
@@ -245,6 +258,7 @@ function toPoolStatus(section: Section): PoolStatus {
         action: paragraph(section, 'action'),
         // Old releases (Solaris, zfs-fuse) say "scrub:" where OpenZFS says "scan:".
         scan: paragraph(section, 'scan', 'scrub'),
+        scanInfo: scanInfo(section, paragraph(section, 'scan', 'scrub')),
         errors: section.fields.get('errors')?.[0] ?? '',
         root: toVdev(parseConfig(section)),
     };

@@ -1,0 +1,106 @@
+// The pool page's scrub control: "Scrub Now", and while a scrub runs its
+// progress with Pause (where the ZFS can), Resume and Cancel; otherwise the
+// last scrub's result and duration. Follows the store's jobs in place.
+import Adw from 'gi://Adw';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import { formatPercent, formatSize } from '../shared/format.js';
+import { _, format, ngettext } from '../shared/i18n.js';
+import { formatSeconds, formatTime, jobSpeed } from '../shared/job-format.js';
+import { isRunning, type JobInfo } from '../shared/job-info.js';
+import type { PoolInfo } from '../shared/pool-info.js';
+import { scrubPool } from './job-actions.js';
+import type { PoolStore } from './pool-store.js';
+
+/** The last scrub in words, from the pool's numbers where it has them, else from ZFS's own line. */
+export function lastScrubText(pool: PoolInfo): string {
+    const last = pool.lastScrub;
+    if (last !== null) {
+        const repaired = last.repaired > 0 ? format(_('repaired %s'), formatSize(last.repaired)) : _('nothing to repair');
+        // Translators: e.g. "Finished 11/22/26 02:30:23 after 5 s: nothing to repair, 0 errors".
+        // zfs-fuse counts whole minutes: 0 means it took less than one.
+        const took = last.duration === 0 ? _('less than a minute') : formatSeconds(last.duration);
+        return format(_('Finished %s after %s: %s, %s'), formatTime(last.end), took, repaired,
+            format(ngettext('%d error', '%d errors', last.errors), last.errors));
+    }
+    // ZFS says "none requested" when the pool was never scrubbed.
+    return pool.scan === '' || pool.scan === 'none requested' ? _('Never scrubbed') : pool.scan;
+}
+
+export class ScrubRow extends Adw.ActionRow {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultScrubRow' }, this);
+    }
+
+    declare private _store: PoolStore;
+    declare private _pool: PoolInfo;
+    declare private _bar: Gtk.ProgressBar;
+    declare private _start: Gtk.Button;
+    declare private _pause: Gtk.Button;
+    declare private _resume: Gtk.Button;
+    declare private _cancel: Gtk.Button;
+    declare private _handler: number;
+
+    constructor(store: PoolStore, pool: PoolInfo) {
+        super({ title: _('Scrub'), subtitle_lines: 3, subtitle_selectable: true });
+        this._store = store;
+        this._pool = pool;
+        this._handler = 0;
+        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 100 });
+        this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Scrub progress')]);
+        this.add_suffix(this._bar);
+        const button = (label: string, tooltip: string, action: 'start' | 'pause' | 'cancel'): Gtk.Button => {
+            const b = new Gtk.Button({ label, use_underline: true, valign: Gtk.Align.CENTER, tooltip_text: tooltip });
+            b.connect('clicked', () => {
+                b.sensitive = false;
+                void scrubPool(this._store, this, this._pool.name, action).finally(() => {
+                    b.sensitive = true;
+                });
+            });
+            this.add_suffix(b);
+            return b;
+        };
+        this._start = button(_('_Scrub Now'), _('Read every block of the pool and repair what fails its checksum'), 'start');
+        this._start.add_css_class('suggested-action');
+        this._pause = button(_('_Pause'), _('Pause the scrub; it can be resumed later'), 'pause');
+        this._resume = button(_('_Resume'), _('Resume the paused scrub'), 'start');
+        this._cancel = button(_('_Cancel'), _('Stop the scrub; a new one starts from the beginning'), 'cancel');
+        // Follow the jobs only while shown: the page is rebuilt when the pool changes.
+        this.connect('map', () => {
+            if (this._handler === 0) {
+                this._handler = store.connect('jobs-changed', () => {
+                    this.sync();
+                });
+            }
+            this.sync();
+        });
+        this.connect('unmap', () => {
+            if (this._handler !== 0)
+                store.disconnect(this._handler);
+            this._handler = 0;
+        });
+        this.sync();
+    }
+
+    private job(): JobInfo | null {
+        return this._store.jobs.find(j => j.lock === `scrub:${this._pool.name}` && isRunning(j)) ?? null;
+    }
+
+    private sync(): void {
+        const job = this.job();
+        const canPause = this._store.manager?.zfsImplementation.startsWith('OpenZFS') ?? false;
+        this._start.visible = job === null;
+        this._bar.visible = job !== null;
+        this._pause.visible = job !== null && job.state === 'running' && canPause;
+        this._resume.visible = job !== null && job.state === 'paused';
+        this._cancel.visible = job !== null && job.cancelable;
+        if (job === null) {
+            this.subtitle = lastScrubText(this._pool);
+            return;
+        }
+        this._bar.fraction = job.progress ?? 0;
+        const parts = [job.state === 'paused' ? _('Paused') : _('Scrubbing'),
+            job.progress === null ? null : formatPercent(job.progress), jobSpeed(job) || null];
+        this.subtitle = parts.filter(p => p !== null).join(' · ');
+    }
+}
