@@ -6,6 +6,7 @@ import { datasetPath } from '../shared/dbus-names.js';
 import { callDataset, type DatasetInfo, getProperties, listSnapshots, readDatasets, type SnapshotRow } from '../shared/dataset-info.js';
 import { formatSize } from '../shared/format.js';
 import { _, format } from '../shared/i18n.js';
+import { table } from './table.js';
 
 export const DATASET_USAGE = _(`  sigmavaultctl dataset list [POOL] [--json]           Datasets with used and available space
   sigmavaultctl dataset get NAME [PROPERTY…] [--json]  Properties with their source
@@ -18,12 +19,6 @@ export const DATASET_USAGE = _(`  sigmavaultctl dataset list [POOL] [--json]    
   sigmavaultctl snapshot destroy DATASET@NAME…`);
 
 export class UsageError extends Error {}
-
-function table(rows: string[][]): string {
-    const widths = rows[0]?.map((_c, i) => Math.max(...rows.map(r => Array.from(r[i] ?? '').length))) ?? [];
-    return rows.map(r => r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - Array.from(c).length))
-        .join('  ').trimEnd()).join('\n');
-}
 
 function pairs(words: readonly string[]): Record<string, string> {
     const out: Record<string, string> = {};

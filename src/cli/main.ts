@@ -4,6 +4,7 @@
 //   sigmavaultctl disk list [--json]
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
+//   sigmavaultctl alert … (src/cli/alerts.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
@@ -12,7 +13,9 @@ import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/d
 import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-format.js';
 import { type DiskInfo, readDisks } from '../shared/disk-info.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
+import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
+import { table } from './table.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
@@ -25,18 +28,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${JOB_USAGE}`;
-
-/** Width in terminal columns, counting code points (good enough for pool names and numbers). */
-function width(text: string): number {
-    return Array.from(text).length;
-}
-
-function table(rows: string[][]): string {
-    const widths = rows[0]?.map((_c, i) => Math.max(...rows.map(r => width(r[i] ?? '')))) ?? [];
-    return rows.map(r => r.map((c, i) => i === r.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - width(c)))
-        .join('  ').trimEnd()).join('\n');
-}
+  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -132,6 +124,16 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof JobUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof JobUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'alert') {
+        try {
+            await runAlertCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words.filter(w => w !== '--all'), json,
+                words.includes('--all'));
+            return 0;
+        } catch (e) {
+            printerr(e instanceof AlertUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof AlertUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'dataset' || words[0] === 'snapshot') {

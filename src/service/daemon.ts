@@ -9,7 +9,7 @@ import GioUnix from 'gi://GioUnix';
 import GLib from 'gi://GLib';
 import { ROOT_PATH } from '../shared/dbus-names.js';
 import { AlertManager } from './alerts/alert-manager.js';
-import { poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
+import { DISK_ALERT_CLASSES, diskAlerts, poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
 import { DiskRegistry } from './disks/disk-registry.js';
 import { Datasets } from './datasets/datasets.js';
@@ -35,10 +35,10 @@ export class Daemon {
     private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
-    private readonly disks: DiskRegistry;
-    private readonly datasets: Datasets;
     private readonly jobs: JobManager;
     private readonly scrubs: Scrubs;
+    private readonly disks: DiskRegistry;
+    private readonly datasets: Datasets;
     private readonly alerts: AlertManager;
     private mounts: Mount[] = [];
     private zfs: ZfsState = { available: false, reason: '' };
@@ -55,14 +55,17 @@ export class Daemon {
             LocatePath: args => Promise.resolve(this.locatePath(args)),
         });
         this.manager.export(this.managerObject.object);
-        this.disks = new DiskRegistry(this.manager);
-        this.datasets = new Datasets(connection, this.manager, () => this.refresh());
         this.jobs = new JobManager(this.manager, connection);
         this.jobs.load();
         this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
             this.scheduleRefresh();
         });
+        this.disks = new DiskRegistry(this.manager);
+        this.datasets = new Datasets(connection, this.manager, () => this.refresh());
         this.alerts = new AlertManager(this.manager, connection);
+        this.disks.onChanged = disks => {
+            this.alerts.sync(diskAlerts(disks), DISK_ALERT_CLASSES);
+        };
         this.manager.set_connection(connection);
     }
 

@@ -1,4 +1,5 @@
-import { poolAlerts, scanErrors } from '../../src/service/alerts/rules.js';
+import { diskAlerts, poolAlerts, scanErrors } from '../../src/service/alerts/rules.js';
+import type { DiskProperties } from '../../src/service/disks/disk-object.js';
 import type { Pool, Vdev } from '../../src/service/zfs/model.js';
 
 const disk = (name: string, errors: [number, number, number] = [0, 0, 0]): Vdev => ({
@@ -51,5 +52,34 @@ describe('pool alert rules', () => {
         const p = pool();
         const alerts = poolAlerts([{ ...p, status: p.status && { ...p.status, scan: 'scrub repaired 0 in 0h0m with 2 errors on x' } }]);
         expect(alerts.map(a => a.key)).toEqual(['scrub-errors:tank']);
+    });
+});
+
+describe('disk alert rules', () => {
+    const base: DiskProperties = {
+        id: 'WDC_1', name: 'sda', device: '/dev/sda', model: 'WDC WD140', serial: '1', wwn: '', firmware: '', size: 1,
+        type: 'hdd', transport: 'sata', temperature: 35, powerOnHours: 1, pool: 'tank', vdev: 'mirror-0',
+        verdict: 'passed', reasons: [], smartAvailable: true, smartState: 'checked', smartExitStatus: 0, lastChecked: 1,
+    };
+
+    it('raise nothing for a passing, cool disk', () => {
+        expect(diskAlerts([base])).toEqual([]);
+    });
+
+    it('raise a critical alert for a failing disk, with the verdict\'s reasons', () => {
+        const [a] = diskAlerts([{ ...base, verdict: 'failing', reasons: ['Reallocated sectors: 1975.'] }]);
+        expect(a?.key).toBe('smart-failing:WDC_1');
+        expect(a?.level).toBe('critical');
+        expect(a?.title).toBe('Disk WDC WD140 (/dev/sda) is failing');
+        expect(a?.message).toContain('Reallocated sectors: 1975.');
+        expect(a?.pool).toBe('tank');
+        expect(diskAlerts([{ ...base, verdict: 'warning' }])[0]?.level).toBe('warning');
+    });
+
+    it('warn about hot disks by kind of drive', () => {
+        expect(diskAlerts([{ ...base, temperature: 49 }])).toEqual([]);
+        expect(diskAlerts([{ ...base, temperature: 52 }]).map(a => a.level)).toEqual(['warning']);
+        expect(diskAlerts([{ ...base, temperature: 61 }]).map(a => a.level)).toEqual(['critical']);
+        expect(diskAlerts([{ ...base, type: 'nvme', temperature: 61 }])).toEqual([]);
     });
 });

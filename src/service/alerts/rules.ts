@@ -4,6 +4,7 @@
 import { poolHealthTitle } from '../../shared/format.js';
 import { severity } from '../../shared/health.js';
 import { _, format } from '../../shared/i18n.js';
+import type { DiskProperties } from '../disks/disk-object.js';
 import type { Pool, Vdev } from '../zfs/model.js';
 
 export const ALERT_LEVELS = ['info', 'warning', 'error', 'critical'] as const;
@@ -12,7 +13,8 @@ export type AlertLevel = (typeof ALERT_LEVELS)[number];
 export interface AlertCandidate {
     /** De-duplication key: one condition, one alert. */
     readonly key: string;
-    readonly alertClass: 'pool-unhealthy' | 'pool-capacity' | 'device-errors' | 'scrub-errors';
+    readonly alertClass: 'pool-unhealthy' | 'pool-capacity' | 'device-errors' | 'scrub-errors'
+        | 'smart-failing' | 'disk-temperature';
     readonly level: AlertLevel;
     readonly title: string;
     readonly message: string;
@@ -103,4 +105,53 @@ export const POOL_ALERT_CLASSES: ReadonlySet<AlertCandidate['alertClass']> =
 export function poolAlerts(pools: readonly Pool[]): AlertCandidate[] {
     return pools.flatMap(p => [unhealthy(p), capacity(p), ...deviceErrors(p), scrubErrors(p)])
         .filter((a): a is AlertCandidate => a !== null);
+}
+
+/**
+ * Drive temperatures past which drives age faster or throttle: hard disks
+ * are specified to about 60 °C, NVMe drives throttle at about 70 °C.
+ */
+const TEMPERATURE_LIMITS: Readonly<Record<DiskProperties['type'], readonly [number, number]>> = {
+    hdd: [50, 60], ssd: [60, 70], nvme: [70, 80], unknown: [55, 65],
+};
+
+function diskName(d: DiskProperties): string {
+    return d.model ? `${d.model} (${d.device})` : d.device;
+}
+
+function smart(d: DiskProperties): AlertCandidate | null {
+    if (d.verdict !== 'failing' && d.verdict !== 'warning')
+        return null;
+    const failing = d.verdict === 'failing';
+    return {
+        key: `smart-failing:${d.id}`,
+        alertClass: 'smart-failing',
+        level: failing ? 'critical' : 'warning',
+        title: format(failing ? _('Disk %s is failing') : _('Disk %s is at risk'), diskName(d)),
+        message: [...d.reasons, failing ? _('Back up the data on this disk now and replace the disk.')
+            : _('Keep your backups current and plan to replace the disk.')].join(' '),
+        pool: d.pool,
+    };
+}
+
+function temperature(d: DiskProperties): AlertCandidate | null {
+    if (d.temperature === null)
+        return null;
+    const [warn, critical] = TEMPERATURE_LIMITS[d.type];
+    if (d.temperature < warn)
+        return null;
+    return {
+        key: `disk-temperature:${d.id}`,
+        alertClass: 'disk-temperature',
+        level: d.temperature >= critical ? 'critical' : 'warning',
+        title: format(_('Disk %s is at %d °C'), diskName(d), d.temperature),
+        message: _('Hot disks wear out faster. Check the fans and the airflow around the disks.'),
+        pool: d.pool,
+    };
+}
+
+export const DISK_ALERT_CLASSES: ReadonlySet<AlertCandidate['alertClass']> = new Set(['smart-failing', 'disk-temperature']);
+
+export function diskAlerts(disks: readonly DiskProperties[]): AlertCandidate[] {
+    return disks.flatMap(d => [smart(d), temperature(d)]).filter((a): a is AlertCandidate => a !== null);
 }

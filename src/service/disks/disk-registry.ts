@@ -24,6 +24,12 @@ const DEFAULT_SMART_INTERVAL_S = 30 * 60;
 const MIN_SMART_INTERVAL_S = 60;
 const INVENTORY_DEBOUNCE_MS = 1000;
 const BY_ID = '/dev/disk/by-id';
+/**
+ * RefreshSmart is open to everyone: within this many seconds of the last
+ * read it answers from that read, so that nobody can keep a disk busy (and
+ * from ever spinning down) by asking again and again.
+ */
+const DEFAULT_MIN_REFRESH_S = 60;
 
 type SmartState = DiskProperties['smartState'];
 
@@ -32,6 +38,13 @@ interface Entry {
     readonly object: DiskObject;
     props: DiskProperties;
     checking: Promise<SmartState> | null;
+    /** Monotonic time (µs) the last SMART read ended; 0 for never. */
+    lastRead: number;
+}
+
+function minRefresh(): number {
+    const raw = Number(GLib.getenv('SIGMAVAULT_SMART_MIN_REFRESH') ?? '');
+    return Number.isInteger(raw) && raw >= 0 ? raw : DEFAULT_MIN_REFRESH_S;
 }
 
 function smartInterval(): number {
@@ -178,7 +191,7 @@ export class DiskRegistry {
                 smartAvailable: false, smartState: 'pending', smartExitStatus: null, lastChecked: 0,
             };
             const entry: Entry = {
-                device, props, checking: null,
+                device, props, checking: null, lastRead: 0,
                 object: new DiskObject(props, {
                     RefreshSmart: args => this.refreshSmart(id, args),
                 }),
@@ -193,6 +206,7 @@ export class DiskRegistry {
                 this.disks.delete(id);
             }
         }
+        this.changed();
         // New disks get their first check now, one after the other.
         void (async (): Promise<void> => {
             for (const entry of added)
@@ -210,18 +224,30 @@ export class DiskRegistry {
         const entry = this.disks.get(id);
         if (!entry)
             throw notFound(`The disk ${id} is gone.`);
+        const fresh = entry.lastRead > 0 && GLib.get_monotonic_time() - entry.lastRead < minRefresh() * 1e6;
+        if (fresh && entry.checking === null)
+            return new GLib.Variant('(s)', [entry.props.smartState]);
         return new GLib.Variant('(s)', [await this.check(entry)]);
     }
 
     private apply(entry: Entry, changes: Partial<DiskProperties>): void {
         entry.props = { ...entry.props, ...changes };
         entry.object.update(entry.props);
+        this.changed();
+    }
+
+    /** Told every disk as it is now, whenever one changes, appears or goes (alerts follow it). */
+    onChanged: ((disks: DiskProperties[]) => void) | null = null;
+
+    private changed(): void {
+        this.onChanged?.([...this.disks.values()].map(e => e.props));
     }
 
     /** One SMART read; concurrent requests for the same disk share it. */
     private check(entry: Entry): Promise<SmartState> {
         entry.checking ??= this.readSmart(entry).finally(() => {
             entry.checking = null;
+            entry.lastRead = GLib.get_monotonic_time();
         });
         return entry.checking;
     }
