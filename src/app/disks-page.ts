@@ -70,7 +70,7 @@ class DiskRow extends Adw.ExpanderRow {
     }
 
     constructor(d: DiskInfo, onRefresh: (d: DiskInfo, button: Gtk.Button) => void) {
-        super({ title: d.model || d.name, subtitle: diskSummary(d), title_lines: 1, subtitle_lines: 2 });
+        super({ title: d.model || d.name, subtitle: diskSummary(d), title_lines: 2, subtitle_lines: 2 });
         const icon = new Gtk.Image({ icon_name: verdictIconName(d.verdict), pixel_size: 24, valign: Gtk.Align.CENTER });
         const css = verdictCssClass(d.verdict);
         if (css)

@@ -96,11 +96,13 @@ export function installDiskStandIns(): string {
 /**
  * Starts sigmavaultd directly (not by activation, so that it gets the
  * search path) with the stand-ins, and waits until every disk was checked.
+ * RefreshSmart reads again at once unless `minRefreshS` says otherwise.
  */
-export async function startDaemonWithDiskStandIns(sys: TestSystem, logName: string): Promise<{ daemon: Service; dir: string }> {
+export async function startDaemonWithDiskStandIns(sys: TestSystem, logName: string,
+    minRefreshS = 0): Promise<{ daemon: Service; dir: string }> {
     const dir = installDiskStandIns();
     const daemon = spawnService('sigmavaultd', ['/usr/lib/sigmavault/sigmavaultd'],
-        { env: { SIGMAVAULT_TOOL_PATH: dir }, logFile: GLib.build_filenamev([sys.logDir, `${logName}.log`]) });
+        { env: { SIGMAVAULT_TOOL_PATH: dir, SIGMAVAULT_SMART_MIN_REFRESH: String(minRefreshS) }, logFile: GLib.build_filenamev([sys.logDir, `${logName}.log`]) });
     await waitFor('sigmavaultd to own its name', () => sys.hasOwner('com.sigmavault.Daemon'), 20000);
     await waitFor('every disk to be checked',
         async () => (await readDisks(sys.systemBus)).every(d => d.smartState === 'checked'), 15000);

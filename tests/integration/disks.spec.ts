@@ -116,6 +116,14 @@ describe('sigmavaultd disks and SMART (recorded smartctl output)', () => {
         expect(await refresh('HDS721050DLE630_MSK423Y20S3HBC')).toEqual({ ok: true, value: ['checked'] });
     });
 
+    it('answers a repeated RefreshSmart from the last read instead of keeping the disk busy', async () => {
+        await daemon.stop();
+        ({ daemon, dir } = await startDaemonWithDiskStandIns(sys, 'sigmavaultd-disks-throttled', 3600));
+        const before = calls().length;
+        expect(await refresh('WDC_WD140EDFZ-11A0VA0_9RK1XXXX')).toEqual({ ok: true, value: ['checked'] });
+        expect(calls().length).toBe(before);
+    });
+
     describe('bad input gets a named error, never a crash', () => {
         const cases: [string, () => ReturnType<typeof callDaemon>, string][] = [
             ['an unknown option', () => refresh('eui.0025385781b0a5c1', { wake: new GLib.Variant('b', true) }), ErrorName.InvalidArgument],
