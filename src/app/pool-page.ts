@@ -45,6 +45,8 @@ export class PoolPage extends Adw.Bin {
 
     declare private _page: Adw.PreferencesPage | null;
     declare poolName: string;
+    /** Set by the window: opens the pool's datasets and snapshots. */
+    declare showDatasets: ((pool: string) => void) | null;
     declare private _store: PoolStore | null;
 
     /** With a store, the page has scrub controls that follow its jobs. */
@@ -53,6 +55,7 @@ export class PoolPage extends Adw.Bin {
         this._store = store;
         this._page = null;
         this.poolName = '';
+        this.showDatasets = null;
     }
 
     display(pool: PoolInfo | undefined, name: string): void {
@@ -112,6 +115,20 @@ export class PoolPage extends Adw.Bin {
         capacity.add(this.infoRow(_('Fragmentation'),
             pool.fragmentation === null ? _('Not reported by this ZFS') : formatPercent(pool.fragmentation / 100)));
         page.add(capacity);
+
+        const data = new Adw.PreferencesGroup({ title: _('Data') });
+        const datasets = new Adw.ActionRow({
+            title: _('Datasets and Snapshots'),
+            subtitle: _('Space per dataset, properties, snapshots and rollback'),
+            activatable: true,
+        });
+        datasets.add_prefix(new Gtk.Image({ icon_name: 'folder-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        datasets.add_suffix(new Gtk.Image({ icon_name: 'go-next-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        datasets.connect('activated', () => {
+            this.showDatasets?.(pool.name);
+        });
+        data.add(datasets);
+        page.add(data);
 
         const devices = new Adw.PreferencesGroup({
             title: _('Devices'),

@@ -5,6 +5,7 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _, format } from '../shared/i18n.js';
 import { DashboardPage } from './dashboard-page.js';
+import { DatasetsPage } from './datasets-page.js';
 import { DisksPage } from './disks-page.js';
 import { healthIconName } from './health-icon.js';
 import { JobsPage } from './jobs-page.js';
@@ -27,6 +28,8 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     declare private _sidebarList: Gtk.ListBox;
     declare private _stack: Gtk.Stack;
     declare private _contentPage: Adw.NavigationPage;
+    declare private _nav: Adw.NavigationView;
+    declare private _rootPage: Adw.NavigationPage;
     declare private _poolPage: PoolPage;
     declare private _selected: string;
 
@@ -71,7 +74,14 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         const contentView = new Adw.ToolbarView();
         contentView.add_top_bar(new Adw.HeaderBar());
         contentView.set_content(this._stack);
-        this._contentPage = new Adw.NavigationPage({ title: _('Dashboard'), child: contentView, tag: 'content' });
+        // Datasets and snapshots are pushed on top of a pool's page.
+        this._rootPage = new Adw.NavigationPage({ title: _('Dashboard'), child: contentView, tag: 'root' });
+        this._nav = new Adw.NavigationView();
+        this._nav.add(this._rootPage);
+        this._contentPage = new Adw.NavigationPage({ title: _('Dashboard'), child: this._nav, tag: 'content' });
+        this._poolPage.showDatasets = (pool: string): void => {
+            this.showDatasets(pool);
+        };
 
         this._split = new Adw.NavigationSplitView({ sidebar, content: this._contentPage, min_sidebar_width: 200 });
         this.set_content(this._split);
@@ -115,7 +125,16 @@ export class SettingsWindow extends Adw.ApplicationWindow {
             this.title = format(_('%s — SigmaVault Settings'), name);
         }
         this.syncSidebar();
+        this._rootPage.title = this._contentPage.title;
+        this._nav.pop_to_tag('root');
         this._split.show_content = true;
+    }
+
+    /** Shows the datasets of a pool above its page; returns that page. */
+    showDatasets(pool: string): DatasetsPage {
+        const page = new DatasetsPage(this._store, pool);
+        this._nav.push(page);
+        return page;
     }
 
     get selectedSection(): string {

@@ -12,7 +12,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
-import { BUS_NAME, POOL_IFACE, ROOT_PATH } from '../../src/shared/dbus-names.js';
+import { BUS_NAME, datasetPath, POOL_IFACE, ROOT_PATH } from '../../src/shared/dbus-names.js';
+import { listSnapshots, readDatasets } from '../../src/shared/dataset-info.js';
 import { artifactsDir, launcher, run, Service, sleep, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
@@ -52,6 +53,12 @@ const CALLS = 20;
 const GMO_BUDGET_MS = 20;
 const MANY_POOLS = 50;
 const POOL_MIB = 64; // zfs-fuse's smallest device
+const SNAPSHOTS = Number(GLib.getenv('SIGMAVAULT_BENCH_SNAPSHOTS') ?? 10000);
+const SNAPSHOT_BATCH = 32; // zfs snapshot commands in flight at once
+const SNAPSHOT_PAGE = 1000;
+const SNAPSHOT_RUNS = 3;
+const SNAPSHOT_BUDGET_MS = 1000;
+const SNAPSHOT_MAX_RATIO = 3;
 
 const logFile = GLib.build_filenamev([artifactsDir(), 'logs', 'bench.log']);
 GLib.mkdir_with_parents(GLib.path_get_dirname(logFile), 0o755);
@@ -411,6 +418,98 @@ async function createPools(sys: TestSystem, count: number): Promise<void> {
     await sleep(2000);
 }
 
+/** Every snapshot of `dataset` through ListSnapshots, page by page; ms and how many. */
+async function listThroughDaemon(bus: Gio.DBusConnection, dataset: string): Promise<{ ms: number; count: number }> {
+    const t0 = nowMs();
+    let count = 0;
+    for (let offset = 0; ; offset += SNAPSHOT_PAGE) {
+        const { page, total } = await listSnapshots(bus, datasetPath(dataset), offset, SNAPSHOT_PAGE);
+        count += page.length;
+        if (page.length === 0 || count >= total)
+            break;
+    }
+    return { ms: nowMs() - t0, count };
+}
+
+/** Wall time of `zfs list -t snapshot`, spawned, and how many lines it printed. */
+async function zfsListSnapshots(): Promise<{ ms: number; count: number }> {
+    const t0 = nowMs();
+    const r = await run(['zfs', 'list', '-t', 'snapshot']);
+    const ms = nowMs() - t0;
+    if (r.status !== 0)
+        throw new Error(`zfs list -t snapshot exited ${r.status}: ${r.stderr}`);
+    return { ms, count: r.stdout.split('\n').filter(l => l !== '' && !l.startsWith('NAME')).length };
+}
+
+async function daemonSnapshotCount(bus: Gio.DBusConnection, dataset: string): Promise<number> {
+    return (await readDatasets(bus)).find(d => d.name === dataset)?.snapshotCount ?? -1;
+}
+
+/**
+ * 6. Listing SNAPSHOTS snapshots of one dataset through the daemon
+ * (ListSnapshots, pages of 1000, from a cold cache: each run first takes
+ * one more snapshot, so the daemon must read them all from zfs again),
+ * against `zfs list -t snapshot` itself in the same run. The snapshots are
+ * made on their own zfs-fuse pool, SNAPSHOT_BATCH `zfs snapshot` commands
+ * at a time.
+ */
+async function benchSnapshotListing(sys: TestSystem): Promise<Figure[]> {
+    const pool = 'benchsnap';
+    const dataset = `${pool}/many`;
+    await sys.createPool(pool, 'single', 1, 512);
+    await sys.zfs('create', dataset);
+    const t0 = nowMs();
+    for (let i = 0; i < SNAPSHOTS; i += SNAPSHOT_BATCH) {
+        await Promise.all(Array.from({ length: Math.min(SNAPSHOT_BATCH, SNAPSHOTS - i) }, (_x, j) =>
+            sys.zfs('snapshot', `${dataset}@s${String(i + j).padStart(5, '0')}`)));
+    }
+    note(`created ${SNAPSHOTS} snapshots in ${((nowMs() - t0) / 1000).toFixed(1)} s`);
+    const bus = sys.systemBus;
+    const cold: number[] = [];
+    const warm: number[] = [];
+    const reference: number[] = [];
+    for (let run = 0; run < SNAPSHOT_RUNS; run++) {
+        await sys.zfs('snapshot', `${dataset}@extra${run}`);
+        const expected = SNAPSHOTS + run + 1;
+        // zfs-fuse announces nothing: the daemon's slow refresh sees the new snapshot.
+        await waitFor(`sigmavaultd to count ${expected} snapshots`, async () => await daemonSnapshotCount(bus, dataset) === expected,
+            60000, 250);
+        const first = await listThroughDaemon(bus, dataset);
+        if (first.count !== expected)
+            throw new Error(`ListSnapshots returned ${first.count} snapshots, expected ${expected}`);
+        cold.push(first.ms);
+        warm.push((await listThroughDaemon(bus, dataset)).ms);
+        const ref = await zfsListSnapshots();
+        if (ref.count !== expected)
+            throw new Error(`zfs list -t snapshot printed ${ref.count} snapshots, expected ${expected}`);
+        reference.push(ref.ms);
+    }
+    note(`${SNAPSHOTS} snapshots through ListSnapshots (ms): cold ${samplesText(cold)}; cached ${samplesText(warm)}; ` +
+        `zfs list -t snapshot: ${samplesText(reference)}`);
+    const value = median(cold);
+    const ref = median(reference);
+    const cached = median(warm);
+    return [{
+        entry: {
+            name: `list-${SNAPSHOTS}-snapshots`,
+            value, unit: 'ms',
+            reference: `zfs list -t snapshot, spawned, ${SNAPSHOTS} snapshots`,
+            reference_value: ref, ratio: value / ref,
+            target: `< ${SNAPSHOT_BUDGET_MS} ms and ≤ ${SNAPSHOT_MAX_RATIO}x reference`,
+        },
+        met: value < SNAPSHOT_BUDGET_MS && value / ref <= SNAPSHOT_MAX_RATIO,
+    }, {
+        entry: {
+            name: `list-${SNAPSHOTS}-snapshots-cached`,
+            value: cached, unit: 'ms',
+            reference: `zfs list -t snapshot, spawned, ${SNAPSHOTS} snapshots`,
+            reference_value: ref, ratio: cached / ref,
+            target: 'none (tracked)',
+        },
+        met: null,
+    }];
+}
+
 // --- Report ----------------------------------------------------------------------
 
 function formatValue(v: number): string {
@@ -446,10 +545,14 @@ function jsonPath(): string {
 async function main(): Promise<number> {
     const figures: Figure[] = [];
     const failures: string[] = [];
-    const measure = async (what: string, bench: () => Promise<Figure>): Promise<void> => {
+    // SIGMAVAULT_BENCH_ONLY=snapshots measures only what names it (for quick runs).
+    const only = GLib.getenv('SIGMAVAULT_BENCH_ONLY');
+    const measure = async (what: string, bench: () => Promise<Figure | Figure[]>): Promise<void> => {
+        if (only !== null && !what.includes(only))
+            return;
         note(`measuring ${what}…`);
         try {
-            figures.push(await bench());
+            figures.push(...[await bench()].flat());
         } catch (e) {
             failures.push(`${what}: ${errorText(e)}`);
             note(`${what} could not be measured: ${errorText(e)}`);
@@ -475,6 +578,7 @@ async function main(): Promise<number> {
             await createPools(system, MANY_POOLS);
             return benchGetManagedObjects(system, MANY_POOLS);
         });
+        await measure(`listing ${SNAPSHOTS} snapshots`, () => benchSnapshotListing(system));
     } catch (e) {
         failures.push(`setting up: ${errorText(e)}`);
     } finally {

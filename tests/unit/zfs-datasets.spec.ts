@@ -1,6 +1,8 @@
 import { ParseError } from '../../src/service/zfs/parse-error.js';
 import { parsePropertySource, parseZfsGet } from '../../src/service/zfs/zfs-get.js';
-import { BASE_DATASET_COLUMNS, DATASET_COLUMNS, parseZfsDate, parseZfsList, parseZfsSnapshotList } from '../../src/service/zfs/zfs-list.js';
+import {
+    BASE_DATASET_COLUMNS, DATASET_COLUMNS, parseSnapshotProperties, parseZfsDate, parseZfsList, parseZfsSnapshotList,
+} from '../../src/service/zfs/zfs-list.js';
 import { datasetsFromJson, parseZfsListJson, snapshotsFromJson } from '../../src/service/zfs/zfs-list-json.js';
 import { readFixture } from './fixtures.js';
 
@@ -71,6 +73,31 @@ describe('zfs list -t snapshot parser', () => {
         expect(() => parseZfsSnapshotList('tank@a\t1\tyesterday\t0\t0\t0')).toThrowMatching(e => e instanceof ParseError && e.message.includes('date'));
         expect(() => parseZfsSnapshotList('tank@a\tx\t1\t0\t0\t0')).toThrowMatching(e => e instanceof ParseError && e.message.includes('createtxg'));
         expect(() => parseZfsDate('Sun Foo 22  2:27 2026')).toThrowError(ParseError);
+    });
+});
+
+describe('snapshots through zfs get -p (zfs-fuse)', () => {
+    // Recorded from zfs-fuse: zfs get -H -p -o name,property,value -r -d 1
+    // createtxg,creation,used,referenced,userrefs tp/a (a child, two snapshots, one held).
+    const text = [
+        'tp/a\tused\t237568', 'tp/a\treferenced\t122880', 'tp/a\tuserrefs\t-',
+        'tp/a@s2\tcreatetxg\t1021', 'tp/a@s2\tcreation\t1795316062', 'tp/a@s2\tused\t0', 'tp/a@s2\treferenced\t122880', 'tp/a@s2\tuserrefs\t1',
+        'tp/a@s1\tcreatetxg\t16', 'tp/a@s1\tcreation\t1795316062', 'tp/a@s1\tused\t0', 'tp/a@s1\treferenced\t122880', 'tp/a@s1\tuserrefs\t0',
+        'tp/a/b\tcreatetxg\t8', 'tp/a/b\tuserrefs\t-',
+    ].join('\n');
+
+    it('keeps only the dataset\'s snapshots, exact, oldest first', () => {
+        const snaps = parseSnapshotProperties(text, 'tp/a');
+        expect(snaps.map(s => [s.snapshot, s.createtxg, s.userrefs])).toEqual([['s1', 16, 0], ['s2', 1021, 1]]);
+        expect(snaps[1]).toEqual({
+            name: 'tp/a@s2', dataset: 'tp/a', snapshot: 's2', createtxg: 1021, creation: 1795316062, used: 0, referenced: 122880, userrefs: 1,
+        });
+        expect(parseSnapshotProperties(text, 'tp/a/b')).toEqual([]);
+    });
+
+    it('refuses abbreviated or missing values', () => {
+        expect(() => parseSnapshotProperties('tp/a@s\tcreatetxg\t1K', 'tp/a')).toThrowError(ParseError);
+        expect(() => parseSnapshotProperties('tp/a@s\tcreatetxg', 'tp/a')).toThrowError(ParseError);
     });
 });
 

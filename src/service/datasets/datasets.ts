@@ -20,7 +20,10 @@ import { findTool, run, runChecked, type ToolResult } from '../tools.js';
 import type { ZfsState } from '../zfs/backend.js';
 import type { Dataset, Snapshot } from '../zfs/dataset-model.js';
 import { parseZfsGet } from '../zfs/zfs-get.js';
-import { BASE_DATASET_COLUMNS, DATASET_COLUMNS, parseZfsList, parseZfsSnapshotList, SNAPSHOT_COLUMNS } from '../zfs/zfs-list.js';
+import {
+    BASE_DATASET_COLUMNS, DATASET_COLUMNS, parseSnapshotProperties, parseZfsList, parseZfsSnapshotList, SNAPSHOT_COLUMNS,
+    SNAPSHOT_PROPERTIES,
+} from '../zfs/zfs-list.js';
 import { datasetsFromJson, parseZfsListJson } from '../zfs/zfs-list-json.js';
 import {
     checkDatasetName, checkFullSnapshotName, checkHoldTag, checkProperties, checkRelativeName, checkSnapshotName,
@@ -43,6 +46,7 @@ function sleep(ms: number): Promise<void> {
     });
 }
 const DATASET_IFACE_NAME = 'com.sigmavault.Dataset1';
+const ROW_TYPE = new GLib.VariantType('(sttttu)');
 
 const OptionsSchema = z.object({
     'auth.no_user_interaction': z.boolean().optional(),
@@ -135,6 +139,7 @@ export class Datasets {
     private snapshotNames = new Map<string, string[]>();
     private readonly caches = new Map<string, SnapshotCache>();
     private zfs: ZfsState = { available: false, reason: '' };
+    private readonly rowVariants = new WeakMap<Snapshot[], GLib.Variant[]>();
 
     constructor(private readonly connection: Gio.DBusConnection,
         private readonly manager: Gio.DBusObjectManagerServer,
@@ -267,12 +272,21 @@ export class Datasets {
             return cache.snapshots;
         const c = cache;
         c.loading ??= (async (): Promise<Snapshot[]> => {
-            const exact = this.zfs.available && this.zfs.exact;
-            const r = await run('zfs', ['list', '-H', ...(exact ? ['-p'] : []), '-t', 'snapshot', '-o', SNAPSHOT_COLUMNS.join(','),
-                '-s', 'createtxg', '-r', '-d', '1', dataset]);
-            if (r.status !== 0)
-                throw toolError(`Could not list the snapshots of ${dataset}`, r);
-            const list = parseZfsSnapshotList(r.stdout).filter(s => s.dataset === dataset);
+            let list: Snapshot[];
+            if (this.zfs.available && this.zfs.exact) {
+                const r = await run('zfs', ['list', '-H', '-p', '-t', 'snapshot', '-o', SNAPSHOT_COLUMNS.join(','),
+                    '-s', 'createtxg', '-r', '-d', '1', dataset]);
+                if (r.status !== 0)
+                    throw toolError(`Could not list the snapshots of ${dataset}`, r);
+                list = parseZfsSnapshotList(r.stdout).filter(s => s.dataset === dataset);
+            } else {
+                // zfs-fuse: exact numbers only through zfs get -p (see parseSnapshotProperties).
+                const r = await run('zfs', ['get', '-H', '-p', '-o', 'name,property,value', '-r', '-d', '1',
+                    SNAPSHOT_PROPERTIES.join(','), dataset]);
+                if (r.status !== 0)
+                    throw toolError(`Could not list the snapshots of ${dataset}`, r);
+                list = parseSnapshotProperties(r.stdout, dataset);
+            }
             if (this.caches.get(dataset) === c)
                 c.snapshots = list;
             return list;
@@ -513,9 +527,24 @@ export class Datasets {
             throw invalidArgument(`A page holds at most ${MAX_PAGE} snapshots.`);
         this.dataset(name);
         const all = await this.snapshots(name);
-        const page = all.slice(offset, offset + limit)
-            .map(s => [s.snapshot, s.createtxg, s.creation, s.used, s.referenced, s.userrefs] as [string, number, number, number, number, number]);
-        return new GLib.Variant('(a(sttttu)u)', [page, all.length]);
+        // Each row's GVariant is made once per cached list: packing a page
+        // in JS costs more than the D-Bus round trip.
+        let rows = this.rowVariants.get(all);
+        if (rows === undefined) {
+            rows = [];
+            this.rowVariants.set(all, rows);
+        }
+        const kids: GLib.Variant[] = [];
+        for (let i = offset; i < Math.min(all.length, offset + limit); i++) {
+            const s = all[i];
+            if (s === undefined)
+                break;
+            rows[i] ??= new GLib.Variant('(sttttu)', [s.snapshot, s.createtxg, s.creation, s.used, s.referenced, s.userrefs]);
+            kids.push(rows[i]);
+        }
+        // The GIR types new_tuple's argument wrongly (as VariantTypes); it takes Variants.
+        const children = [GLib.Variant.new_array(ROW_TYPE, kids), GLib.Variant.new_uint32(all.length)] as unknown as GLib.VariantType[];
+        return GLib.Variant.new_tuple(children);
     }
 
     private knownSnapshot(dataset: string, short: string): string {

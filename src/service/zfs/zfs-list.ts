@@ -133,3 +133,50 @@ export function parseZfsSnapshotList(text: string): Snapshot[] {
         return result.data;
     });
 }
+
+export const SNAPSHOT_PROPERTIES = ['createtxg', 'creation', 'used', 'referenced', 'userrefs'] as const;
+
+/**
+ * zfs-fuse's `zfs list` has no -p and abbreviates even createtxg ("1K"),
+ * but its `zfs get` has -p: `zfs get -H -p -o name,property,value -r -d 1
+ * createtxg,creation,used,referenced,userrefs DATASET` gives exact values,
+ * one property per line, for the dataset, its children and its snapshots.
+ * Returns the snapshots of `dataset`, oldest (lowest createtxg) first.
+ */
+export function parseSnapshotProperties(text: string, dataset: string): Snapshot[] {
+    const source = 'zfs get (snapshots)';
+    const byName = new Map<string, Map<string, string>>();
+    lines(text).forEach(({ raw, line }) => {
+        const fields = raw.split('\t');
+        if (fields.length !== 3)
+            throw new ParseError(source, `expected 3 fields (name, property, value) but found ${fields.length} in ${quote(raw)}`, line);
+        const [name, property, value] = fields as [string, string, string];
+        if (!name.startsWith(`${dataset}@`))
+            return;
+        let props = byName.get(name);
+        if (props === undefined) {
+            props = new Map();
+            byName.set(name, props);
+        }
+        props.set(property, value);
+    });
+    const snapshots = [...byName].map(([name, props]) => {
+        const num = (p: string): number => {
+            const v = props.get(p) ?? '';
+            if (!/^[0-9]+$/.test(v))
+                throw new ParseError(source, `${name} ${p}: expected a whole number, got ${quote(v)}`);
+            return Number(v);
+        };
+        const candidate = {
+            name, dataset, snapshot: name.slice(dataset.length + 1),
+            createtxg: num('createtxg'), creation: num('creation'), used: num('used'), referenced: num('referenced'),
+            userrefs: num('userrefs'),
+        };
+        const result = SnapshotSchema.safeParse(candidate);
+        if (!result.success)
+            throw new ParseError(source, `${name}: ${describeIssues(result.error.issues)}`);
+        return result.data;
+    });
+    // Array.prototype.sort is stable: snapshots of one txg keep zfs's order.
+    return snapshots.sort((a, b) => a.createtxg - b.createtxg);
+}
