@@ -142,3 +142,14 @@ export async function stopAll(services: Service[]): Promise<void> {
         await s.stop().catch(() => undefined);
     services.length = 0;
 }
+
+/** A connection to the bus listening on `socket`, once it accepts (the file appears a moment before). */
+export function connectToBus(socket: string): Promise<Gio.DBusConnection> {
+    return waitFor(`the bus at ${socket}`, () => {
+        if (!GLib.file_test(socket, GLib.FileTest.EXISTS))
+            return undefined;
+        return Gio.DBusConnection.new_for_address_sync(`unix:path=${socket}`,
+            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
+            null, null);
+    });
+}

@@ -2,7 +2,7 @@
 // tests, an Xvfb display. Programs started with env() talk to these only.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { artifactsDir, closeQuietly, type Service, spawnService, stopAll, waitFor } from './process.js';
+import { artifactsDir, closeQuietly, connectToBus, type Service, spawnService, stopAll, waitFor } from './process.js';
 
 export interface SessionOptions {
     /** Start Xvfb and set DISPLAY. */
@@ -59,10 +59,7 @@ export class TestSession {
         this.services.push(spawnService('session-bus',
             ['dbus-daemon', '--session', '--nofork', '--nopidfile', `--address=${this.busAddress}`],
             { logFile: this.log('session-bus'), env: this.envRecord() }));
-        await waitFor('the session bus socket', () => GLib.file_test(socket, GLib.FileTest.EXISTS));
-        this.bus = Gio.DBusConnection.new_for_address_sync(this.busAddress,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            null, null);
+        this.bus = await connectToBus(socket);
     }
 
     private async startDisplay(screen: string, endsWithClients: boolean): Promise<void> {

@@ -5,7 +5,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { BUS_NAME } from '../../src/shared/dbus-names.js';
-import { artifactsDir, check, closeQuietly, run, type Service, spawnService, stopAll, waitFor, writeFile } from './process.js';
+import { artifactsDir, check, closeQuietly, connectToBus, run, type Service, spawnService, stopAll, waitFor, writeFile } from './process.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
@@ -73,13 +73,10 @@ export class TestSystem {
         await check(['dbus-uuidgen', '--ensure']);
         this.services.push(spawnService('dbus-daemon', ['dbus-daemon', '--system', '--nofork', '--nopidfile'],
             { logFile: this.log('system-bus') }));
-        await waitFor('the system bus socket', () => GLib.file_test(SYSTEM_SOCKET, GLib.FileTest.EXISTS));
+        this.bus = await connectToBus(SYSTEM_SOCKET);
         // GLib's shared system-bus connection (used by code under test in
         // this process) would SIGTERM the process when the bus stops.
         Gio.bus_get_sync(Gio.BusType.SYSTEM, null).set_exit_on_close(false);
-        this.bus = Gio.DBusConnection.new_for_address_sync(`unix:path=${SYSTEM_SOCKET}`,
-            Gio.DBusConnectionFlags.AUTHENTICATION_CLIENT | Gio.DBusConnectionFlags.MESSAGE_BUS_CONNECTION,
-            null, null);
     }
 
     /**
