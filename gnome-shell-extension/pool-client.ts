@@ -7,6 +7,8 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, POOL_IFACE, ROOT_PATH } from './shared/dbus-names.js';
+
+const ALERT_IFACE = 'com.sigmavault.Alert1';
 import { asHealth, type Health } from './shared/health.js';
 
 export interface PoolState {
@@ -29,6 +31,11 @@ export interface RunningJob {
     readonly progress: number | null;
 }
 
+export interface ActiveAlert {
+    readonly title: string;
+    readonly level: string;
+}
+
 export type ServiceState =
     | { readonly kind: 'connecting' }
     | { readonly kind: 'unreachable' }
@@ -42,6 +49,8 @@ export type ServiceState =
         readonly pools: readonly PoolState[];
         /** Running and paused jobs, oldest first. */
         readonly jobs: readonly RunningJob[];
+        /** Active alerts that were not dismissed. */
+        readonly alerts: readonly ActiveAlert[];
     };
 
 const FIRST_RETRY_SECONDS = 2;
@@ -236,7 +245,11 @@ export class PoolClient {
         let zfsStatus = '';
         const pools: PoolState[] = [];
         const jobs: RunningJob[] = [];
+        const alerts: ActiveAlert[] = [];
         for (const object of manager.get_objects()) {
+            const alert = proxyOf(object, ALERT_IFACE);
+            if (alert !== null && !booleanProperty(alert, 'Dismissed'))
+                alerts.push({ title: stringProperty(alert, 'Title'), level: stringProperty(alert, 'Level') });
             const job = proxyOf(object, JOB_IFACE);
             const jobState = job === null ? '' : stringProperty(job, 'State');
             if (job !== null && (jobState === 'running' || jobState === 'paused')) {
@@ -266,7 +279,7 @@ export class PoolClient {
         }
         pools.sort((a, b) => a.name.localeCompare(b.name));
         jobs.sort((a, b) => a.id - b.id);
-        return { kind: 'ready', zfsAvailable, zfsStatus, pools, jobs };
+        return { kind: 'ready', zfsAvailable, zfsStatus, pools, jobs, alerts };
     }
 
     private setState(state: ServiceState): void {

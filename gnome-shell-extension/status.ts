@@ -153,14 +153,26 @@ export function describe(state: ServiceState): Status {
         };
     }
     const worst = worstHealth(state.pools.map(p => p.health));
+    // An alert the pools' health does not show (a failing disk, a full
+    // pool) still turns the icon into a warning.
+    const alertsOnly = severity(worst) === 0 && state.alerts.length > 0;
+    const alertCount = state.alerts.length;
     return {
-        iconName: healthIconName(worst),
+        iconName: alertsOnly ? ICON_WARNING : healthIconName(worst),
         muted: false,
-        accessibleName: poolsAccessibleName(state.pools),
+        accessibleName: alertsOnly
+            ? fill(ngettext('SigmaVault: {count} alert', 'SigmaVault: {count} alerts', alertCount), { count: alertCount })
+            : poolsAccessibleName(state.pools),
         rows: [
             ...(state.pools.length === 0
                 ? [info(_('No pools yet'))]
                 : state.pools.map((p): MenuRow => ({ kind: 'pool', text: poolRowText(p), iconName: healthIconName(p.health) }))),
+            ...(alertCount === 0 ? [] : [{
+                kind: 'pool' as const,
+                text: fill(ngettext('{count} alert needs attention', '{count} alerts need attention', alertCount),
+                    { count: alertCount }),
+                iconName: ICON_WARNING,
+            }]),
             ...state.jobs.map((j): MenuRow => ({ kind: 'job', text: jobRowText(j), progress: j.paused ? null : j.progress })),
         ],
     };
