@@ -80,6 +80,9 @@ export class AlertWatcher {
             n.set_default_action_and_target('app.show-pool', pool);
             n.add_button_with_target(_('Open Pool'), 'app.show-pool', pool);
         }
+        // Errors on a device or found by a scrub: a scrub repairs what redundancy can.
+        if (alert.pool && (alert.alertClass === 'device-errors' || alert.alertClass === 'scrub-errors'))
+            n.add_button_with_target(_('Start Scrub'), 'app.start-scrub', new GLib.Variant('s', alert.pool));
         n.add_button_with_target(_('Dismiss'), 'app.dismiss-alert', new GLib.Variant('s', alert.path));
         this.app.send_notification(notificationId(alert), n);
     }

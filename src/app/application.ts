@@ -6,12 +6,17 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { APP_ID, VERSION } from '../shared/config.js';
-import { _ } from '../shared/i18n.js';
+import { BUS_NAME, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
+import { remoteErrorMessage } from '../shared/daemon-client.js';
+import { _, format } from '../shared/i18n.js';
 import { AlertStore } from './alert-store.js';
 import { AlertWatcher } from './alert-watcher.js';
 import { PoolStore } from './pool-store.js';
 import { saveScreenshot } from './screenshot.js';
 import { SettingsWindow } from './window.js';
+
+Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
+Gio._promisify(Gio, 'bus_get', 'bus_get_finish');
 
 function settingsOrNull(): Gio.Settings | null {
     // Missing schemas (a broken install) should not stop the app.
@@ -65,6 +70,11 @@ export class Application extends Adw.Application {
             });
         });
         this.add_action(dismiss);
+        const scrub = new Gio.SimpleAction({ name: 'start-scrub', parameter_type: new GLib.VariantType('s') });
+        scrub.connect('activate', (_a, param) => {
+            void this.startScrub(param?.unpack<string>() ?? '');
+        });
+        this.add_action(scrub);
         const quit = new Gio.SimpleAction({ name: 'quit' });
         quit.connect('activate', () => {
             this.quit();
@@ -117,6 +127,21 @@ export class Application extends Adw.Application {
         if (existing)
             return existing;
         return new SettingsWindow(this, this._store);
+    }
+
+    /** From a notification: start a scrub; if that fails, say so in another notification. */
+    private async startScrub(pool: string): Promise<void> {
+        try {
+            const connection = this._store.connection ?? await Gio.bus_get(Gio.BusType.SYSTEM, null);
+            await connection.call(BUS_NAME, poolPath(pool), POOL_IFACE, 'Scrub', new GLib.Variant('(sa{sv})', ['start', {}]),
+                null, Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, 5 * 60 * 1000, null);
+        } catch (e) {
+            const n = new Gio.Notification();
+            n.set_title(format(_('Could not start a scrub of pool %s'), pool));
+            n.set_body(remoteErrorMessage(e));
+            n.set_default_action_and_target('app.show-pool', new GLib.Variant('s', pool));
+            this.send_notification(`scrub-failed-${pool}`, n);
+        }
     }
 
     startBackground(): void {

@@ -141,4 +141,26 @@ describe('pool health notifications', () => {
         await new Promise(r => setTimeout(r, 1500));
         await shell?.screenshot('notification-opened-pool');
     }, 60000);
+
+    it('offers Start Scrub on a device-errors notice, and the button starts one', async () => {
+        const data = await system?.createPool('data', 'mirror', 2, 256) ?? [];
+        await check(['dd', 'if=/dev/urandom', 'of=/data/file', 'bs=1M', 'count=100', 'status=none']);
+        await check(['sync']);
+        // Overwrite the middle of one side (away from the ZFS labels), then
+        // let a scrub find it.
+        await check(['dd', 'if=/dev/urandom', `of=${data[0] ?? ''}`, 'bs=1M', 'seek=64', 'count=128',
+            'conv=notrunc', 'status=none']);
+        await check(['sigmavaultctl', 'pool', 'scrub', 'data', '--wait']);
+        const title = 'A device of pool data reports errors';
+        await waitFor('the device-errors notice', async () => (await shown()).some(n => n.title === title), 30000, 250);
+        const before = (await check(['sigmavaultctl', 'job', 'list'])).split('\n').filter(l => l.includes('data')).length;
+        await shell?.eval(`(() => {
+            const n = Main.messageTray.getSources().flatMap(s => s.notifications).find(x => x.title === ${JSON.stringify(title)});
+            n.actions.find(a => a.label === 'Start Scrub').activate();
+            return true;
+        })()`);
+        await waitFor('a second scrub of data', async () =>
+            (await check(['sigmavaultctl', 'job', 'list'])).split('\n').filter(l => l.includes('data')).length > before,
+        20000, 250);
+    }, 120000);
 });
