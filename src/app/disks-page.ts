@@ -111,6 +111,26 @@ class DiskRow extends Adw.ExpanderRow {
         });
         checked.add_suffix(button);
         this.add_row(checked);
+        // Partitioning and formatting are GNOME Disks' job, when it is installed.
+        const disks = Gio.DesktopAppInfo.new(DISKS_APP_ID);
+        if (disks !== null) {
+            const open = new Adw.ButtonRow({ title: _('_Open in Disks'), use_underline: true, end_icon_name: 'external-link-symbolic' });
+            open.connect('activated', () => {
+                openInDisks(disks, d.device);
+            });
+            this.add_row(open);
+        }
+    }
+}
+
+const DISKS_APP_ID = 'org.gnome.DiskUtility.desktop';
+
+/** Starts GNOME Disks on the device (its --block-device option), as the desktop file's executable. */
+function openInDisks(app: Gio.DesktopAppInfo, device: string): void {
+    try {
+        Gio.Subprocess.new([app.get_executable(), '--block-device', device], Gio.SubprocessFlags.NONE);
+    } catch (e) {
+        console.warn(`Could not start GNOME Disks: ${e instanceof Error ? e.message : String(e)}`);
     }
 }
 

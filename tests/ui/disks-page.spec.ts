@@ -11,7 +11,7 @@ import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { startDaemonWithDiskStandIns } from '../harness/disk-stand-ins.js';
 import { installedModule } from '../harness/installed.js';
-import { artifactsDir, type Service, waitFor, writeFile } from '../harness/process.js';
+import { artifactsDir, check, type Service, waitFor, writeFile } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -124,6 +124,22 @@ describe('SigmaVault Settings: Disks', () => {
         expect(buttons.length).toBe(2);
     });
 
+    it('hands a disk to GNOME Disks with “Open in Disks”', async () => {
+        const rows = findAll(win, Adw.ButtonRow).filter(r => r.get_mapped() && r.title === '_Open in Disks');
+        expect(rows.length).toBe(2);
+        rows[0]?.emit('activated');
+        // GNOME Disks starts on the block device of that disk.
+        const pid = await waitFor('gnome-disks --block-device', () => {
+            for (const entry of listProc()) {
+                const cmd = readCmdline(entry);
+                if (cmd[0]?.endsWith('gnome-disks') && cmd[1] === '--block-device' && cmd[2]?.startsWith('/dev/'))
+                    return entry;
+            }
+            return undefined;
+        }, 10000, 100);
+        await check(['kill', '-TERM', pid]);
+    });
+
     it('takes screenshots in light and dark, narrow and wide', async () => {
         const saved = await shoot('disks');
         expect(saved.length).toBe(4);
@@ -140,3 +156,23 @@ describe('SigmaVault Settings: Disks', () => {
         GLib.unlink(`${dir}/asleep-nvme0n1`);
     });
 });
+
+function listProc(): string[] {
+    const dir = GLib.Dir.open('/proc', 0);
+    const out: string[] = [];
+    for (let name = dir.read_name(); name !== null; name = dir.read_name()) {
+        if (/^\d+$/.test(name))
+            out.push(name);
+    }
+    dir.close();
+    return out;
+}
+
+function readCmdline(pid: string): string[] {
+    try {
+        const [, bytes] = GLib.file_get_contents(`/proc/${pid}/cmdline`);
+        return new TextDecoder().decode(bytes).split('\0');
+    } catch {
+        return [];
+    }
+}
