@@ -6,7 +6,7 @@ import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { formatPercent, formatSize } from '../shared/format.js';
 import { _, format, ngettext } from '../shared/i18n.js';
-import { formatSeconds, formatTime, jobSpeed } from '../shared/job-format.js';
+import { formatSeconds, formatTime, jobSpeed, jobStateLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import type { PoolInfo } from '../shared/pool-info.js';
 import { scrubPool } from './job-actions.js';
@@ -46,7 +46,7 @@ export class ScrubRow extends Adw.ActionRow {
         this._store = store;
         this._pool = pool;
         this._handler = 0;
-        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 100 });
+        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 56 });
         this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Scrub progress')]);
         this.add_suffix(this._bar);
         const button = (label: string, tooltip: string, action: 'start' | 'pause' | 'cancel'): Gtk.Button => {
@@ -95,7 +95,13 @@ export class ScrubRow extends Adw.ActionRow {
         this._resume.visible = job !== null && job.state === 'paused';
         this._cancel.visible = job !== null && job.cancelable;
         if (job === null) {
-            this.subtitle = lastScrubText(this._pool);
+            // Right after a scrub, the pool's numbers come with its next
+            // refresh; until then the job says how it ended.
+            const last = this._store.jobs.find(j => j.lock === `scrub:${this._pool.name}`);
+            const known = this._pool.lastScrub?.end ?? 0;
+            this.subtitle = last !== undefined && last.endTime > known + 60 * 1e6
+                ? format(_('%s · %s'), jobStateLabel(last.state), last.message)
+                : lastScrubText(this._pool);
             return;
         }
         this._bar.fraction = job.progress ?? 0;

@@ -7,7 +7,7 @@
 // written here switches on. Both extensions are enabled through GSettings'
 // keyfile backend: a file in the session's XDG_CONFIG_HOME that the Shell
 // reads at start-up (the harness's memory backend would not reach it).
-import { waitFor } from '../harness/process.js';
+import { check, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { SIGMAVAULT_EXTENSION, TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
@@ -159,6 +159,33 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
         expect(view.rows[0][0]).toMatch(/^tank — Healthy — \d+ % full$/);
         expect(view.accessibleName).toBe('SigmaVault: all pools healthy');
     }, 60000);
+
+    it('lists a running scrub with its progress, and drops it when it ends', async () => {
+        // zfs-fuse scrubs fast: a pool with 1.2 GB of data, one side of it
+        // corrupted, keeps it busy for a few seconds.
+        const vault = await system?.createPool('vault', 'mirror', 2, 1536) ?? [];
+        try {
+            await check(['dd', 'if=/dev/urandom', 'of=/vault/data', 'bs=1M', 'count=1200', 'status=none']);
+            await check(['sync']);
+            await check(['dd', 'if=/dev/urandom', `of=${vault[0] ?? ''}`, 'bs=1M', 'seek=64', 'count=1400',
+                'conv=notrunc', 'status=none']);
+            await waitForIndicator('vault to be listed', v => v.rows.some(([label]) => label.startsWith('vault — ')), 20000);
+            await check(['sigmavaultctl', 'pool', 'scrub', 'vault']);
+            // "Scrubbing vault…" until the first progress comes, then the percentage.
+            const view = await waitForIndicator('the running scrub with its percentage in the menu',
+                v => v.rows.some(([label]) => /^Scrubbing vault — \d+ %$/.test(label)), 10000);
+            const row = view.rows.find(([label]) => label.startsWith('Scrubbing vault'));
+            print(`# menu row while scrubbing: ${JSON.stringify(row)}`);
+            expect(row?.[1]).toBe('emblem-synchronizing-symbolic');
+            // Before "Open SigmaVault Settings", after the pools.
+            expect(view.rows.at(-1)?.[0]).toBe('Open SigmaVault Settings');
+            await screenshot('scrub-running');
+            await waitForIndicator('the scrub to leave the menu',
+                v => !v.rows.some(([label]) => label.startsWith('Scrubbing')), 60000);
+        } finally {
+            await system?.destroyPool('vault');
+        }
+    }, 180000);
 
     it('takes itself out of the top bar when disabled and comes back when enabled', async () => {
         const disabled = await shellEval(`Main.extensionManager.disableExtension('${UUID}')`);
