@@ -4,10 +4,10 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import { ALERT_IFACE, type AlertInfo, AlertInfoSchema, sortAlerts } from '../shared/alert-info.js';
-import { BUS_NAME, ROOT_PATH } from '../shared/dbus-names.js';
+import { BUS_NAME } from '../shared/dbus-names.js';
 import type { AlertSource } from './alert-watcher.js';
+import { newManagerClient } from './pool-store.js';
 
-Gio._promisify(Gio.DBusObjectManagerClient.prototype, 'init_async', 'init_finish');
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
 export class AlertStore extends GObject.Object implements AlertSource {
@@ -47,13 +47,7 @@ export class AlertStore extends GObject.Object implements AlertSource {
     }
 
     async start(): Promise<void> {
-        const client = new Gio.DBusObjectManagerClient({
-            bus_type: Gio.BusType.SYSTEM,
-            flags: Gio.DBusObjectManagerClientFlags.NONE,
-            name: BUS_NAME,
-            object_path: ROOT_PATH,
-        });
-        await client.init_async(GLib.PRIORITY_DEFAULT, null);
+        const client = await newManagerClient();
         this._client = client;
         for (const signal of ['object-added', 'object-removed', 'interface-proxy-properties-changed', 'notify::name-owner'])
             client.connect(signal, () => {

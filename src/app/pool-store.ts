@@ -12,7 +12,8 @@ import { type JobInfo, sortJobs, toJobInfo } from '../shared/job-info.js';
 
 Gio._promisify(Gio.DBusObjectManagerClient.prototype, 'init_async', 'init_finish');
 
-async function newManagerClient(): Promise<Gio.DBusObjectManagerClient> {
+/** A client of the daemon's ObjectManager on the system bus (shared by the app's stores). */
+export async function newManagerClient(): Promise<Gio.DBusObjectManagerClient> {
     const client = new Gio.DBusObjectManagerClient({
         bus_type: Gio.BusType.SYSTEM,
         flags: Gio.DBusObjectManagerClientFlags.NONE,

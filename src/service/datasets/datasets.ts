@@ -30,6 +30,7 @@ import {
     expandTemplate, NameError, OPENZFS_FEATURES, UnsupportedError, ZFS_FUSE_FEATURES, type ZfsFeatures,
 } from '../zfs/zfs-names.js';
 import { DATASET_METHODS, type DatasetHandler, type DatasetMethod, DatasetObject } from './dataset-object.js';
+import { OptionsSchema, parseOptionsWith } from '../options.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
@@ -48,26 +49,14 @@ function sleep(ms: number): Promise<void> {
 const DATASET_IFACE_NAME = 'com.sigmavault.Dataset1';
 const ROW_TYPE = new GLib.VariantType('(sttttu)');
 
-const OptionsSchema = z.object({
-    'auth.no_user_interaction': z.boolean().optional(),
+const DatasetOptionsSchema = OptionsSchema.extend({
     'confirm-name': z.string().optional(),
     'destroy-newer': z.boolean().optional(),
     passphrase: z.string().optional(),
 }).strict();
-type Options = z.infer<typeof OptionsSchema>;
+type Options = z.infer<typeof DatasetOptionsSchema>;
 
-function parseOptions(raw: unknown): Options {
-    const plain: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(raw as Record<string, GLib.Variant>))
-        plain[k] = v.recursiveUnpack();
-    const result = OptionsSchema.safeParse(plain);
-    if (!result.success) {
-        const issue = result.error.issues[0];
-        const where = issue?.path.join('.') || (issue && 'keys' in issue ? issue.keys.join(', ') : '');
-        throw invalidArgument(`Invalid option ${where}: ${issue?.message ?? 'unexpected value'}`);
-    }
-    return result.data;
-}
+const parseOptions = (raw: unknown): Options => parseOptionsWith(DatasetOptionsSchema, raw);
 
 /** Runs a check from zfs-names.ts; its errors become named D-Bus errors. */
 function checked<T>(f: () => T): T {
