@@ -15,6 +15,7 @@ import { type DiskInfo, readDisks } from '../shared/disk-info.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
+import { POLICY_USAGE, runPolicyCommand } from './snapshot-policy.js';
 import { table } from './table.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
@@ -28,7 +29,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
+  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -138,7 +139,10 @@ async function main(argv: string[]): Promise<number> {
     }
     if (words[0] === 'dataset' || words[0] === 'snapshot') {
         try {
-            await runDatasetCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+            if (words[0] === 'snapshot' && words[1] === 'policy')
+                await runPolicyCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words.slice(2), json);
+            else
+                await runDatasetCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
             return 0;
         } catch (e) {
             printerr(e instanceof UsageError ? e.message : remoteErrorMessage(e));

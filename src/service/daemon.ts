@@ -16,6 +16,7 @@ import { Datasets } from './datasets/datasets.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
 import { JobManager } from './jobs/job-manager.js';
 import { Scrubs } from './jobs/scrub.js';
+import { SnapshotPolicies } from './snapshots/snapshot-policies.js';
 import { ManagerObject } from './objects/manager-object.js';
 import { PoolObject } from './objects/pool-object.js';
 import { parseOptions } from './options.js';
@@ -39,8 +40,11 @@ export class Daemon {
     private readonly scrubs: Scrubs;
     private readonly disks: DiskRegistry;
     private readonly datasets: Datasets;
+    private readonly snapshotPolicies: SnapshotPolicies;
     private readonly alerts: AlertManager;
     private mounts: Mount[] = [];
+    /** The pools as last read (capacity for the snapshot policies). */
+    private poolList: Pool[] = [];
     private zfs: ZfsState = { available: false, reason: '' };
     private readonly monitors: Gio.FileMonitor[] = [];
     private mountMonitor: GioUnix.MountMonitor | null = null;
@@ -61,7 +65,12 @@ export class Daemon {
             this.scheduleRefresh();
         });
         this.disks = new DiskRegistry(this.manager);
-        this.datasets = new Datasets(connection, this.manager, () => this.refresh());
+        this.snapshotPolicies = new SnapshotPolicies(connection, this.jobs, pool => {
+            const p = this.poolList.find(x => x.name === pool);
+            return p && p.size > 0 ? p.allocated / p.size : null;
+        });
+        this.snapshotPolicies.load();
+        this.datasets = new Datasets(connection, this.manager, () => this.refresh(), this.snapshotPolicies);
         this.alerts = new AlertManager(this.manager, connection);
         this.disks.onChanged = disks => {
             this.alerts.sync(diskAlerts(disks), DISK_ALERT_CLASSES);
@@ -78,6 +87,7 @@ export class Daemon {
 
     stop(): void {
         this.disks.stop();
+        this.snapshotPolicies.stop();
         for (const m of this.monitors)
             m.cancel();
         this.monitors.length = 0;
@@ -183,6 +193,10 @@ export class Daemon {
                 this.followEvents();
         }
         this.disks.setPools(this.zfs.available ? pools : []);
+        this.poolList = this.zfs.available ? pools : [];
+        // Snapshots due (after a suspend, or a pool imported again) are taken here.
+        if (this.zfs.available)
+            this.snapshotPolicies.reschedule();
         this.readMounts();
         this.rescheduleTimer();
     }

@@ -25,6 +25,9 @@ export const DatasetInfoSchema = z.object({
     KeyStatus: z.string(),
     SnapshotCount: z.number(),
     Features: z.array(z.string()),
+    SnapshotPolicy: z.record(z.string(), z.union([z.number(), z.boolean()])).optional(),
+    SnapshotPolicyFrom: z.string().optional(),
+    NextAutoSnapshot: u64.optional(),
 }).transform(d => ({
     name: d.Name,
     pool: d.Pool,
@@ -41,6 +44,12 @@ export const DatasetInfoSchema = z.object({
     keyStatus: d.KeyStatus,
     snapshotCount: d.SnapshotCount,
     features: d.Features,
+    /** The dataset's own automatic snapshot policy (SetSnapshotPolicy's keys); {} for none. */
+    snapshotPolicy: d.SnapshotPolicy ?? {},
+    /** Whose policy takes its automatic snapshots: its own name, an ancestor's, or ''. */
+    snapshotPolicyFrom: d.SnapshotPolicyFrom ?? '',
+    /** Seconds since the epoch; 0 when no automatic snapshot is due. */
+    nextAutoSnapshot: d.NextAutoSnapshot ?? 0,
 }));
 export type DatasetInfo = z.output<typeof DatasetInfoSchema>;
 

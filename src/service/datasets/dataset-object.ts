@@ -8,6 +8,7 @@ import { ExportedInterface, interfaceInfo, type MethodHandler } from '../objects
 export const DATASET_METHODS = [
     'GetProperties', 'SetProperties', 'CreateChild', 'Rename', 'PreviewDestroy', 'Destroy', 'LoadKey', 'UnloadKey',
     'ListSnapshots', 'CreateSnapshot', 'RollbackPreview', 'Rollback', 'CloneSnapshot', 'DestroySnapshots', 'Hold', 'Release',
+    'SetSnapshotPolicy', 'PreviewPrune',
 ] as const;
 export type DatasetMethod = (typeof DATASET_METHODS)[number];
 
@@ -38,13 +39,17 @@ export class DatasetObject {
     readonly object: Gio.DBusObjectSkeleton;
     private readonly iface: ExportedInterface;
 
+    /**
+     * `extra` are properties kept elsewhere (the snapshot policy's, from
+     * src/service/snapshots/snapshot-policies.ts).
+     */
     constructor(private dataset: Dataset, snapshotCount: number, features: readonly string[],
-        methods: Readonly<Record<DatasetMethod, DatasetHandler>>) {
+        methods: Readonly<Record<DatasetMethod, DatasetHandler>>, extra: Readonly<Record<string, GLib.Variant>>) {
         const bound: Record<string, MethodHandler> = {};
         for (const m of DATASET_METHODS)
             bound[m] = (args, inv) => methods[m](this.dataset.name, args, inv);
         this.iface = new ExportedInterface(interfaceInfo(DATASET_IFACE), bound);
-        this.iface.set(properties(dataset, snapshotCount, features));
+        this.iface.set({ ...properties(dataset, snapshotCount, features), ...extra });
         this.object = Gio.DBusObjectSkeleton.new(datasetPath(dataset.name));
         this.object.add_interface(this.iface.skeleton);
     }
@@ -60,5 +65,10 @@ export class DatasetObject {
     update(dataset: Dataset, snapshotCount: number, features: readonly string[]): void {
         this.dataset = dataset;
         this.iface.set(properties(dataset, snapshotCount, features));
+    }
+
+    /** Sets properties kept elsewhere; PropertiesChanged only for those that changed. */
+    setExtra(extra: Readonly<Record<string, GLib.Variant>>): void {
+        this.iface.set(extra);
     }
 }

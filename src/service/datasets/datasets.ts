@@ -31,6 +31,8 @@ import {
 } from '../zfs/zfs-names.js';
 import { DATASET_METHODS, type DatasetHandler, type DatasetMethod, DatasetObject } from './dataset-object.js';
 import { OptionsSchema, parseOptionsWith } from '../options.js';
+import type { DatasetAccess, SnapshotPolicies } from '../snapshots/snapshot-policies.js';
+import type { DatasetSnapshots } from '../snapshots/retention.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
@@ -121,7 +123,7 @@ interface SnapshotCache {
     loading: Promise<Snapshot[]> | null;
 }
 
-export class Datasets {
+export class Datasets implements DatasetAccess {
     private readonly objects = new Map<string, DatasetObject>();
     private datasets: Dataset[] = [];
     /** Snapshot names (after '@') per dataset, oldest first as zfs lists them. */
@@ -132,7 +134,40 @@ export class Datasets {
 
     constructor(private readonly connection: Gio.DBusConnection,
         private readonly manager: Gio.DBusObjectManagerServer,
-        private readonly refreshAll: () => Promise<void>) {}
+        private readonly refreshAll: () => Promise<void>,
+        private readonly policies: SnapshotPolicies) {
+        policies.attach(this);
+    }
+
+    // --- What the snapshot policies read (DatasetAccess) ----------------------------
+
+    exists(name: string): boolean {
+        return this.objects.has(name);
+    }
+
+    subtree(name: string): string[] {
+        return this.datasets.filter(d => d.name === name || d.name.startsWith(`${name}/`)).map(d => d.name)
+            .sort((a, b) => a.split('/').length - b.split('/').length || a.localeCompare(b));
+    }
+
+    poolOf(name: string): string {
+        return name.split('/')[0] ?? name;
+    }
+
+    async snapshotFacts(name: string): Promise<DatasetSnapshots> {
+        const origins = new Set(this.datasets.map(d => d.origin).filter(o => o !== ''));
+        const list = await this.snapshots(name);
+        return {
+            dataset: name,
+            snapshots: list.map(s => ({ name: s.snapshot, createtxg: s.createtxg, creation: s.creation,
+                held: s.userrefs > 0, cloned: origins.has(s.name) })),
+        };
+    }
+
+    policiesChanged(): void {
+        for (const [name, obj] of this.objects)
+            obj.setExtra(this.policies.properties(name));
+    }
 
     private get features(): ZfsFeatures {
         return this.zfs.available && this.zfs.implementation.startsWith('OpenZFS') ? OPENZFS_FEATURES : ZFS_FUSE_FEATURES;
@@ -210,7 +245,7 @@ export class Datasets {
                 const handlers = {} as Record<DatasetMethod, DatasetHandler>;
                 for (const m of DATASET_METHODS)
                     handlers[m] = (name, args, inv) => this.dispatch(m, name, args, inv);
-                const obj = new DatasetObject(d, count, features, handlers);
+                const obj = new DatasetObject(d, count, features, handlers, this.policies.properties(d.name));
                 this.objects.set(d.name, obj);
                 this.manager.export(obj.object);
             }
@@ -286,7 +321,7 @@ export class Datasets {
     }
 
     /** Drops what is known about snapshots of `dataset` and re-reads everything, then tells clients. */
-    private async changed(dataset: string | null): Promise<void> {
+    async changed(dataset: string | null): Promise<void> {
         if (dataset !== null)
             this.caches.delete(dataset);
         // Datasets are re-read here, so the reply already reflects the
@@ -321,6 +356,12 @@ export class Datasets {
         case 'DestroySnapshots': return this.destroySnapshots(name, args, inv);
         case 'Hold': return this.hold(name, args, inv, true);
         case 'Release': return this.hold(name, args, inv, false);
+        case 'SetSnapshotPolicy':
+            this.dataset(name);
+            return this.policies.set(name, args, inv);
+        case 'PreviewPrune':
+            this.dataset(name);
+            return this.policies.preview(name, args);
         }
     }
 
@@ -435,6 +476,7 @@ export class Datasets {
             throw invalidArgument(`${name} already has that name.`);
         await this.write(inv, options, 'com.sigmavault.dataset.manage', 'dataset.rename', name,
             ['rename', '--', name, target], `Could not rename ${name} to ${target}`);
+        this.policies.renamed(name, target);
         await this.changed(null);
         return null;
     }
@@ -486,6 +528,9 @@ export class Datasets {
         await this.write(inv, options, 'com.sigmavault.dataset.destroy', 'dataset.destroy', name,
             // -f unmounts even when busy: the person confirmed the exact name.
             ['destroy', '-f', ...flag, '--', name], `Could not destroy ${name}`);
+        this.policies.forget(name);
+        for (const clone of plan.clones)
+            this.policies.forget(clone);
         await this.changed(name);
         return null;
     }
