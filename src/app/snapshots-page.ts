@@ -8,11 +8,13 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
-import { callDataset, listSnapshots, type SnapshotRow } from '../shared/dataset-info.js';
+import { callDataset, listSnapshots, readDatasets, type SnapshotRow } from '../shared/dataset-info.js';
 import { remoteErrorMessage } from '../shared/daemon-client.js';
 import { DATASET_IFACE } from '../shared/dbus-names.js';
 import { formatSize } from '../shared/format.js';
 import { _, format, ngettext } from '../shared/i18n.js';
+import { policyFields } from '../shared/snapshot-policy.js';
+import { policySummary, SnapshotPolicyDialog } from './snapshot-policy-dialog.js';
 
 const PAGE = 200;
 
@@ -129,6 +131,7 @@ export class SnapshotsPage extends Adw.NavigationPage {
     declare private _toasts: Adw.ToastOverlay;
     declare private _signalId: number;
     declare private _count: Gtk.Label;
+    declare private _auto: Gtk.Label;
 
     constructor(dataset: string, path: string) {
         super({ title: _('Snapshots'), tag: `snapshots-${dataset}` });
@@ -209,11 +212,17 @@ export class SnapshotsPage extends Adw.NavigationPage {
         const clamp = new Adw.ClampScrollable({ maximum_size: 800, child: list, margin_start: 12, margin_end: 12, margin_bottom: 12 });
         const scrolled = new Gtk.ScrolledWindow({ child: clamp, vexpand: true, hscrollbar_policy: Gtk.PolicyType.NEVER });
 
-        this._count = new Gtk.Label({ xalign: 0, margin_top: 12, margin_bottom: 6 });
+        this._count = new Gtk.Label({ xalign: 0, margin_top: 12 });
         this._count.add_css_class('dim-label');
+        this._auto = new Gtk.Label({ xalign: 0, margin_bottom: 6, wrap: true, visible: false });
+        this._auto.add_css_class('dim-label');
+        this._auto.add_css_class('caption');
+        const labels = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, spacing: 2 });
+        labels.append(this._count);
+        labels.append(this._auto);
         const content = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL });
         // Clamped like the list, so the two line up at every width.
-        content.append(new Adw.Clamp({ maximum_size: 800, child: this._count, margin_start: 12, margin_end: 12 }));
+        content.append(new Adw.Clamp({ maximum_size: 800, child: labels, margin_start: 12, margin_end: 12 }));
         content.append(scrolled);
 
         this._stack = new Gtk.Stack();
@@ -231,6 +240,11 @@ export class SnapshotsPage extends Adw.NavigationPage {
             void this.takeSnapshot();
         });
         header.pack_start(take);
+        const auto = new Gtk.Button({ icon_name: 'document-open-recent-symbolic', tooltip_text: _('Automatic Snapshots') });
+        auto.connect('clicked', () => {
+            void this.openPolicy();
+        });
+        header.pack_end(auto);
         const view = new Adw.ToolbarView();
         view.add_top_bar(header);
         view.set_content(this._toasts);
@@ -283,6 +297,46 @@ export class SnapshotsPage extends Adw.NavigationPage {
             this._stack.visible_child_name = n === 0 ? 'empty' : 'list';
         } catch (e) {
             this.toast(remoteErrorMessage(e));
+        }
+        await this.showPolicy();
+    }
+
+    /** The line under the count: which automatic snapshots this dataset gets, and the next one. */
+    private async showPolicy(): Promise<void> {
+        try {
+            const d = (await readDatasets(Gio.bus_get_sync(Gio.BusType.SYSTEM, null))).find(x => x.path === this._path);
+            const own = d ? policyFields(d.snapshotPolicy) : null;
+            const next = d && d.nextAutoSnapshot > 0 ? GLib.DateTime.new_from_unix_local(d.nextAutoSnapshot)?.format(_('%x %H:%M')) ?? '' : '';
+            let text = '';
+            if (own !== null)
+                text = format(_('Automatic snapshots: %s'), policySummary(own));
+            else if (d && d.snapshotPolicyFrom !== '')
+                text = format(_('Automatic snapshots from %s'), d.snapshotPolicyFrom);
+            if (text !== '' && next !== '')
+                text = format(_('%s · next %s'), text, next);
+            this._auto.label = text;
+            this._auto.visible = text !== '';
+        } catch {
+            this._auto.visible = false;
+        }
+    }
+
+    /** Opens the Automatic Snapshots dialog; returns it. */
+    async openPolicy(): Promise<SnapshotPolicyDialog | null> {
+        try {
+            const d = (await readDatasets(Gio.bus_get_sync(Gio.BusType.SYSTEM, null))).find(x => x.path === this._path);
+            if (!d)
+                return null;
+            const dialog = new SnapshotPolicyDialog(d);
+            dialog.connect('saved', (_d, text: string) => {
+                this.toast(text);
+                void this.showPolicy();
+            });
+            dialog.present(this);
+            return dialog;
+        } catch (e) {
+            this.toast(remoteErrorMessage(e));
+            return null;
         }
     }
 
