@@ -21,7 +21,7 @@ const PREVIEW_DELAY_MS = 250;
 
 function periodSubtitle(p: PolicyPeriod): string {
     switch (p) {
-    case 'frequent': return _('Taken every few minutes, as set below');
+    case 'frequent': return _('Taken every few minutes');
     case 'hourly': return _('Taken on the hour');
     case 'daily': return _('Taken at midnight');
     case 'weekly': return _('Taken on Mondays');
@@ -89,7 +89,7 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
         const intro = new Adw.PreferencesGroup({
             description: coveredBy === null
                 // Dataset names cannot contain markup characters (zfs-names.ts).
-                ? format(_('Snapshots of %s are taken on schedule, and the oldest beyond each count are deleted. Held snapshots and snapshots you take yourself are never deleted.'),
+                ? format(_('Snapshots of %s are taken on schedule; the oldest beyond each count are deleted. Held snapshots and those you take yourself are never deleted.'),
                     dataset.name)
                 : format(_('%s gets its automatic snapshots from %s, which includes the datasets inside it. Change them there.'),
                     dataset.name, coveredBy),
@@ -111,7 +111,8 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
             keep.add(spin);
             if (p === 'frequent') {
                 this._interval = Adw.SpinRow.new_with_range(1, 60, 1);
-                this._interval.title = _('Minutes Between Frequent Snapshots');
+                this._interval.title = _('Frequent Interval');
+                this._interval.subtitle = _('Minutes between frequent snapshots');
                 this._interval.value = Math.max(1, Math.round(shown.frequentInterval / 60));
                 keep.add(this._interval);
             }
@@ -138,6 +139,10 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
 
         const sensitive = (): void => {
             const on = this._enabled.active && coveredBy === null;
+            const minutes = Math.round(this._interval.value);
+            const frequent = this._spins.get('frequent');
+            if (frequent)
+                frequent.subtitle = format(ngettext('Taken every %d minute', 'Taken every %d minutes', minutes), minutes);
             keep.sensitive = on;
             options.sensitive = on;
             this._interval.sensitive = on && (this._spins.get('frequent')?.value ?? 0) > 0;

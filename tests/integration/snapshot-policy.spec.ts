@@ -123,8 +123,9 @@ describe('automatic snapshots', () => {
             const prunes = (await readJobs(sys.systemBus)).filter(j => j.lock === `prune:${DATA}`);
             expect(prunes.length).toBeGreaterThan(0);
             expect(prunes.every(j => j.operation === 'snapshot-prune')).toBeTrue();
-            expect(prunes.some(j => j.log.some(l => l.includes(`Destroyed ${DATA}@${second}.`)))).toBeTrue();
-            expect(prunes.some(j => j.log.some(l => l.includes(`Kept ${DATA}@${held} (held)`)))).toBeTrue();
+            const logs = prunes.flatMap(j => j.log);
+            expect(logs.some(l => l.includes(`Destroyed ${DATA}@${second}.`))).withContext(logs.join('\n')).toBeTrue();
+            expect(logs.some(l => l.includes(`Kept ${DATA}@${held} (held).`))).withContext(logs.join('\n')).toBeTrue();
 
             // Stop taking new ones (a one-hour interval whose slot already has
             // snapshots), let any prune finish, and the list stands still.

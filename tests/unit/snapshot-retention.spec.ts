@@ -205,9 +205,10 @@ describe('policy fields', () => {
     });
 
     it('round-trip through the state file, and a damaged file is reported, not half-read', () => {
-        const map = new Map([['tank/docs', policy({ daily: 7 })], ['tank', policy({ hourly: 24 }, { recursive: true })]]);
-        const loaded = parsePolicies(serializePolicies(map));
-        expect(loaded.ok ? [...loaded.policies] : loaded.reason).toEqual([['tank', map.get('tank')], ['tank/docs', map.get('tank/docs')]]);
+        const docs = policy({ daily: 7 });
+        const tank = policy({ hourly: 24 }, { recursive: true });
+        const loaded = parsePolicies(serializePolicies(new Map([['tank/docs', docs], ['tank', tank]])));
+        expect(loaded.ok ? [...loaded.policies] : loaded.reason).toEqual([['tank', tank], ['tank/docs', docs]]);
         expect(parsePolicies('{').ok).toBeFalse();
         expect(parsePolicies('{"version":1,"policies":{"t":{"counts":{}}}}').ok).toBeFalse();
     });

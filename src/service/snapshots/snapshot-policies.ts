@@ -358,6 +358,7 @@ export class SnapshotPolicies {
         let destroyed = 0;
         const errors: string[] = [];
         let spared: Plan['spared'] = [];
+        const told = new Set<string>();
         try {
             do {
                 this.pruneAgain.delete(name);
@@ -366,6 +367,11 @@ export class SnapshotPolicies {
                     break;
                 const p = plan(policy, new Date(), await this.tree(name, policy), this.capacityOf(name), false);
                 spared = p.spared;
+                // Said once per job, as soon as it is known.
+                for (const s of spared.filter(x => !told.has(x.snapshot))) {
+                    told.add(s.snapshot);
+                    control.log(`Kept ${s.snapshot} (${s.reason === 'held' ? 'held' : s.reason === 'cloned' ? 'a clone depends on it' : 'the pool is not nearly full yet'}).`);
+                }
                 for (const [i, snapshot] of p.destroy.entries()) {
                     if (control.cancelRequested)
                         break;
@@ -387,8 +393,6 @@ export class SnapshotPolicies {
         } finally {
             this.pruneAgain.delete(name);
         }
-        for (const s of spared)
-            control.log(`Kept ${s.snapshot} (${s.reason === 'held' ? 'held' : s.reason === 'cloned' ? 'a clone depends on it' : 'the pool is not nearly full yet'}).`);
         const kept = spared.length > 0 ? `; kept ${spared.length} beyond the counts (held, cloned or waiting for space)` : '';
         const what = `${destroyed} snapshot${destroyed === 1 ? '' : 's'} of ${name}`;
         if (control.cancelRequested)
