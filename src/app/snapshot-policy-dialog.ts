@@ -45,6 +45,7 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
     }
 
     declare private _path: string;
+    declare private _name: string;
     declare private _enabled: Adw.SwitchRow;
     declare private _spins: Map<PolicyPeriod, Adw.SpinRow>;
     declare private _interval: Adw.SpinRow;
@@ -62,6 +63,7 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
     constructor(dataset: DatasetInfo & { path: string }) {
         super({ title: _('Automatic Snapshots'), content_width: 560, content_height: 720 });
         this._path = dataset.path;
+        this._name = dataset.name;
         this._spins = new Map();
         this._previewRows = [];
         this._timer = 0;
@@ -264,17 +266,22 @@ export class SnapshotPolicyDialog extends Adw.Dialog {
         }
         for (const d of preview.destroy.slice(0, PREVIEW_ROWS)) {
             const [ds, snap] = [d.split('@')[0] ?? '', d.split('@')[1] ?? d];
-            const row = new Adw.ActionRow({ title: GLib.markup_escape_text(snap, -1), subtitle: GLib.markup_escape_text(ds, -1) });
-            row.add_prefix(new Gtk.Image({ icon_name: 'user-trash-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
-            row.add_css_class('error');
+            // The dataset is named only for children of a recursive policy.
+            const row = new Adw.ActionRow({ title: GLib.markup_escape_text(snap, -1),
+                subtitle: ds === this._name ? '' : GLib.markup_escape_text(ds, -1) });
+            const icon = new Gtk.Image({ icon_name: 'user-trash-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION });
+            icon.add_css_class('error');
+            row.add_prefix(icon);
             this.addPreviewRow(row);
         }
         if (n > PREVIEW_ROWS)
             this.addPreviewRow(new Adw.ActionRow({ title: format(ngettext('and %d more', 'and %d more', n - PREVIEW_ROWS), n - PREVIEW_ROWS) }));
         for (const s of preview.spared.slice(0, PREVIEW_ROWS)) {
+            const ds = s.snapshot.split('@')[0] ?? '';
+            const why = format(_('Kept: %s'), spareReasonLabel(s.reason));
             const row = new Adw.ActionRow({
                 title: GLib.markup_escape_text(s.snapshot.split('@')[1] ?? s.snapshot, -1),
-                subtitle: GLib.markup_escape_text(format(_('Kept: %s'), spareReasonLabel(s.reason)), -1),
+                subtitle: GLib.markup_escape_text(ds === this._name ? why : format(_('%s · %s'), ds, why), -1),
             });
             row.add_prefix(new Gtk.Image({ icon_name: s.reason === 'held' ? 'changes-prevent-symbolic' : 'document-save-symbolic',
                 accessible_role: Gtk.AccessibleRole.PRESENTATION }));

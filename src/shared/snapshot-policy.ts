@@ -87,7 +87,7 @@ export function spareReasonLabel(reason: string): string {
     switch (reason) {
     case 'held': return _('held');
     case 'cloned': return _('a clone depends on it');
-    case 'waiting': return _('kept until the pool is nearly full');
+    case 'waiting': return _('until the pool is nearly full');
     default: return reason;
     }
 }

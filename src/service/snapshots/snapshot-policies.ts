@@ -19,7 +19,7 @@ import { authorize, callerOf } from '../polkit.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import { run } from '../tools.js';
 import { MIN_FREQUENT_INTERVAL, parsePolicies, PolicyError, policyFromDict, policyToDict, serializePolicies } from './policy-file.js';
-import { type DatasetSnapshots, nextDue, plan, type Plan, type SnapshotPolicy } from './retention.js';
+import { type DatasetSnapshots, duePeriods, nextDue, plan, type Plan, type SnapshotPolicy } from './retention.js';
 
 /** What the policies need from the datasets (src/service/datasets/datasets.ts). */
 export interface DatasetAccess {
@@ -37,6 +37,8 @@ export interface DatasetAccess {
 export const pruneLock = (dataset: string): string => `prune:${dataset}`;
 
 const NO_JOB = '/';
+/** After a snapshot could not be taken, the next try waits this long. */
+const RETRY_MS = 60 * 1000;
 /** GLib's seconds timeouts fire within a second; use them for waits longer than this. */
 const COARSE_AFTER_MS = 60 * 1000;
 
@@ -56,6 +58,7 @@ export class SnapshotPolicies {
     private policies = new Map<string, SnapshotPolicy>();
     private readonly file = statePath('snapshot-policies.json');
     private readonly next = new Map<string, number>();
+    private readonly retryAt = new Map<string, number>();
     /** Ticks run one at a time per dataset, in order. */
     private readonly ticking = new Map<string, Promise<string>>();
     private readonly pruneAgain = new Set<string>();
@@ -267,10 +270,13 @@ export class SnapshotPolicies {
             const root = await this.access.snapshotFacts(name);
             const now = new Date();
             let when = nextDue(policy, now, root.snapshots);
-            if (when !== null && when <= now.getTime()) {
+            const retry = this.retryAt.get(name) ?? 0;
+            if (when !== null && when <= now.getTime() && retry <= now.getTime()) {
                 await this.tick(name, 0);
                 when = nextDue(policy, new Date(), (await this.access.snapshotFacts(name)).snapshots);
             }
+            if (when !== null && when <= Date.now() && (this.retryAt.get(name) ?? 0) > Date.now())
+                when = this.retryAt.get(name) ?? when;
             if (when !== (this.next.get(name) ?? null)) {
                 nextChanged = true;
                 if (when === null)
@@ -322,14 +328,25 @@ export class SnapshotPolicies {
         const policy = this.policies.get(name);
         if (policy === undefined || !this.access.exists(name))
             return NO_JOB;
-        const p = plan(policy, new Date(), await this.tree(name, policy), this.capacityOf(name));
+        const now = new Date();
+        const tree = await this.tree(name, policy);
+        const p = plan(policy, now, tree, this.capacityOf(name));
+        let stuck = p.take.length < duePeriods(policy, now, tree[0]?.snapshots ?? []).length;
         for (const t of p.take) {
             const r = await run('zfs', ['snapshot', ...(policy.recursive ? ['-r'] : []), '--', t.snapshot]);
             audit({ action: 'snapshot.auto', sender: 'sigmavaultd', uid, object: t.snapshot,
                 result: r.status === 0 ? 'succeeded' : 'failed', detail: `${t.period} ${r.stderr.trim()}`.trim() });
-            if (r.status !== 0)
+            if (r.status !== 0) {
                 console.warn(`sigmavaultd: could not take ${t.snapshot}: ${r.stderr.trim()}`);
+                stuck = true;
+            }
         }
+        // A snapshot that cannot be taken (a full or read-only pool, a name
+        // taken twice) is tried again a minute later, not in a loop.
+        if (stuck)
+            this.retryAt.set(name, Date.now() + RETRY_MS);
+        else
+            this.retryAt.delete(name);
         if (p.take.length > 0)
             await this.access.changed(name);
         if (p.take.length === 0 && p.destroy.length === 0)
