@@ -86,6 +86,8 @@ function operationLabel(operation: string): string {
         return _('Creating');
     case 'smart-selftest':
         return _('Testing');
+    case 'snapshot-prune':
+        return _('Pruning');
     default:
         return operation;
     }
