@@ -17,6 +17,7 @@ import { invalidArgument, notFound, toolUnavailable } from './errors.js';
 import { JobManager } from './jobs/job-manager.js';
 import { Scrubs } from './jobs/scrub.js';
 import { SnapshotPolicies } from './snapshots/snapshot-policies.js';
+import { SelfTestJobs } from './jobs/self-test.js';
 import { ManagerObject } from './objects/manager-object.js';
 import { PoolObject } from './objects/pool-object.js';
 import { parseOptions } from './options.js';
@@ -65,6 +66,8 @@ export class Daemon {
             this.scheduleRefresh();
         });
         this.disks = new DiskRegistry(this.manager);
+        const selfTests = new SelfTestJobs(this.jobs, connection, this.disks);
+        this.disks.startSelfTest = (disk, args, invocation) => selfTests.handle(disk, args, invocation);
         this.snapshotPolicies = new SnapshotPolicies(connection, this.jobs, pool => {
             const p = this.poolList.find(x => x.name === pool);
             return p && p.size > 0 ? p.allocated / p.size : null;

@@ -13,6 +13,7 @@ export type PolkitAction =
     | 'com.sigmavault.pool.destroy'
     | 'com.sigmavault.dataset.manage'
     | 'com.sigmavault.dataset.destroy'
+    | 'com.sigmavault.disk.manage'
     | 'com.sigmavault.share.manage'
     | 'com.sigmavault.vpn.manage'
     | 'com.sigmavault.agent.run'

@@ -19,6 +19,29 @@ export type DiskType = (typeof DISK_TYPES)[number];
 
 const u64 = z.union([z.number(), z.bigint()]).transform(v => Number(v));
 
+export const SELF_TEST_RESULTS = ['passed', 'failed', 'aborted', 'interrupted', 'running', 'unknown'] as const;
+export type SelfTestResultName = (typeof SELF_TEST_RESULTS)[number];
+
+/** One entry of Disk1.SelfTestLog (see the interface XML). */
+export const SelfTestEntrySchema = z.object({
+    type: z.string(),
+    description: z.string(),
+    result: z.string().transform(r => ((SELF_TEST_RESULTS as readonly string[]).includes(r) ? r as SelfTestResultName : 'unknown')),
+    status: z.string(),
+    lifetime_hours: u64.optional(),
+    remaining_percent: z.number().optional(),
+    lba: u64.optional(),
+}).transform(e => ({
+    type: e.type,
+    description: e.description,
+    result: e.result,
+    status: e.status,
+    lifetimeHours: e.lifetime_hours ?? null,
+    remainingPercent: e.remaining_percent ?? null,
+    lba: e.lba ?? null,
+}));
+export type SelfTestLogEntry = z.output<typeof SelfTestEntrySchema>;
+
 export const DiskInfoSchema = z.object({
     Id: z.string(),
     Name: z.string(),
@@ -40,6 +63,10 @@ export const DiskInfoSchema = z.object({
     SmartState: z.string(),
     SmartExitStatus: z.number(),
     LastChecked: u64,
+    SelfTestTypes: z.array(z.string()),
+    SelfTestRunning: z.boolean(),
+    SelfTestRemaining: z.number(),
+    SelfTestLog: z.array(SelfTestEntrySchema),
 }).transform(d => ({
     id: d.Id,
     name: d.Name,
@@ -61,6 +88,10 @@ export const DiskInfoSchema = z.object({
     smartState: d.SmartState,
     smartExitStatus: d.SmartExitStatus < 0 ? null : d.SmartExitStatus,
     lastChecked: d.LastChecked,
+    selfTestTypes: d.SelfTestTypes,
+    selfTestRunning: d.SelfTestRunning,
+    selfTestRemaining: d.SelfTestRemaining < 0 ? null : d.SelfTestRemaining,
+    selfTestLog: d.SelfTestLog,
 }));
 export type DiskInfo = z.output<typeof DiskInfoSchema>;
 

@@ -60,6 +60,7 @@ describe('disk alert rules', () => {
         id: 'WDC_1', name: 'sda', device: '/dev/sda', model: 'WDC WD140', serial: '1', wwn: '', firmware: '', size: 1,
         type: 'hdd', transport: 'sata', temperature: 35, powerOnHours: 1, pool: 'tank', vdev: 'mirror-0',
         verdict: 'passed', reasons: [], smartAvailable: true, smartState: 'checked', smartExitStatus: 0, lastChecked: 1,
+        selfTestTypes: [], selfTestRunning: false, selfTestRemaining: null, selfTestLog: [],
     };
 
     it('raise nothing for a passing, cool disk', () => {

@@ -3,6 +3,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { DISK_IFACE, diskPath } from '../../shared/disk-info.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from '../objects/exported-interface.js';
+import type { SelfTestEntry, SelfTestType } from '../smart/self-test-log.js';
 
 /** Everything a Disk1 object shows. */
 export interface DiskProperties {
@@ -27,6 +28,28 @@ export interface DiskProperties {
     readonly smartExitStatus: number | null;
     /** Unix seconds; 0 for never. */
     readonly lastChecked: number;
+    readonly selfTestTypes: readonly SelfTestType[];
+    readonly selfTestRunning: boolean;
+    readonly selfTestRemaining: number | null;
+    /** Newest first. */
+    readonly selfTestLog: readonly SelfTestEntry[];
+}
+
+/** One log entry as an a{sv}: what is not known is left out. */
+export function selfTestEntryVariant(e: SelfTestEntry): Record<string, GLib.Variant> {
+    const out: Record<string, GLib.Variant> = {
+        type: new GLib.Variant('s', e.kind),
+        description: new GLib.Variant('s', e.description),
+        result: new GLib.Variant('s', e.result),
+        status: new GLib.Variant('s', e.status),
+    };
+    if (e.lifetimeHours !== null)
+        out.lifetime_hours = new GLib.Variant('t', e.lifetimeHours);
+    if (e.remainingPercent !== null)
+        out.remaining_percent = new GLib.Variant('u', e.remainingPercent);
+    if (e.firstErrorLba !== null)
+        out.lba = new GLib.Variant('t', e.firstErrorLba);
+    return out;
 }
 
 function variants(p: DiskProperties): Record<string, GLib.Variant> {
@@ -51,6 +74,10 @@ function variants(p: DiskProperties): Record<string, GLib.Variant> {
         SmartState: new GLib.Variant('s', p.smartState),
         SmartExitStatus: new GLib.Variant('i', p.smartExitStatus ?? -1),
         LastChecked: new GLib.Variant('t', p.lastChecked),
+        SelfTestTypes: new GLib.Variant('as', [...p.selfTestTypes]),
+        SelfTestRunning: new GLib.Variant('b', p.selfTestRunning),
+        SelfTestRemaining: new GLib.Variant('i', p.selfTestRemaining ?? -1),
+        SelfTestLog: new GLib.Variant('aa{sv}', p.selfTestLog.map(selfTestEntryVariant)),
     };
 }
 
@@ -58,7 +85,7 @@ export class DiskObject {
     readonly object: Gio.DBusObjectSkeleton;
     private readonly iface: ExportedInterface;
 
-    constructor(props: DiskProperties, methods: Readonly<Record<'RefreshSmart', MethodHandler>>) {
+    constructor(props: DiskProperties, methods: Readonly<Record<'RefreshSmart' | 'StartSelfTest', MethodHandler>>) {
         this.iface = new ExportedInterface(interfaceInfo(DISK_IFACE), methods);
         this.iface.set(variants(props));
         this.object = Gio.DBusObjectSkeleton.new(diskPath(props.id));

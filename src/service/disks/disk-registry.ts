@@ -13,6 +13,7 @@ import { _ } from '../../shared/i18n.js';
 import { notFound } from '../errors.js';
 import { parseOptions } from '../options.js';
 import { type BlockDevice, LSBLK_ARGS, parseLsblk, wholeDisks } from '../smart/lsblk.js';
+import { parseSelfTests, type SelfTests } from '../smart/self-test-log.js';
 import { decodeExitStatus, parseSmartctl, type SmartReport } from '../smart/smartctl.js';
 import { smartVerdict } from '../smart/verdict.js';
 import { findTool, run, ToolMissingError, type ToolResult } from '../tools.js';
@@ -85,6 +86,24 @@ function resolveDevPath(path: string): string | null {
     return null;
 }
 
+/** What a self-test needs to know about a disk. */
+export interface DiskTarget {
+    readonly id: string;
+    readonly path: string;
+    readonly props: DiskProperties;
+}
+
+/** The self-test fields of a disk's properties, from a parsed document. */
+export function selfTestProps(tests: SelfTests): Pick<DiskProperties,
+    'selfTestTypes' | 'selfTestRunning' | 'selfTestRemaining' | 'selfTestLog'> {
+    return {
+        selfTestTypes: tests.supported,
+        selfTestRunning: tests.current?.running ?? false,
+        selfTestRemaining: tests.current?.running ? tests.current.remainingPercent : null,
+        selfTestLog: tests.entries,
+    };
+}
+
 export class DiskRegistry {
     private readonly disks = new Map<string, Entry>();
     private pools: readonly Pool[] = [];
@@ -94,7 +113,32 @@ export class DiskRegistry {
     private inventoryRunning: Promise<void> | null = null;
     private stopped = false;
 
+    /** Disk1.StartSelfTest, answered by the self-tests (src/service/jobs/self-test.ts). */
+    startSelfTest: ((disk: DiskTarget, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant>) | null = null;
+
     constructor(private readonly manager: Gio.DBusObjectManagerServer) {}
+
+    /** The disk with this id, as it is now; NotFound when it is gone. */
+    target(id: string): DiskTarget {
+        const entry = this.disks.get(id);
+        if (!entry)
+            throw notFound(`The disk ${id} is gone.`);
+        return { id, path: entry.object.path, props: entry.props };
+    }
+
+    /** A self-test reading of the disk (while a test runs): shows what it found. */
+    applySelfTests(id: string, tests: SelfTests): void {
+        const entry = this.disks.get(id);
+        if (entry)
+            this.apply(entry, selfTestProps(tests));
+    }
+
+    /** Reads the disk's SMART data again now (after a self-test ended, so its log and verdict show the result). */
+    async recheck(id: string): Promise<void> {
+        const entry = this.disks.get(id);
+        if (entry)
+            await this.check(entry);
+    }
 
     async start(): Promise<void> {
         try {
@@ -189,11 +233,13 @@ export class DiskRegistry {
                 pool: m?.pool ?? '', vdev: m?.vdev ?? '', verdict: 'unknown',
                 reasons: [_('SigmaVault has not checked this disk’s health yet.')],
                 smartAvailable: false, smartState: 'pending', smartExitStatus: null, lastChecked: 0,
+                selfTestTypes: [], selfTestRunning: false, selfTestRemaining: null, selfTestLog: [],
             };
             const entry: Entry = {
                 device, props, checking: null, lastRead: 0,
                 object: new DiskObject(props, {
                     RefreshSmart: args => this.refreshSmart(id, args),
+                    StartSelfTest: (args, invocation) => this.selfTest(id, args, invocation),
                 }),
             };
             this.disks.set(id, entry);
@@ -228,6 +274,12 @@ export class DiskRegistry {
         if (fresh && entry.checking === null)
             return new GLib.Variant('(s)', [entry.props.smartState]);
         return new GLib.Variant('(s)', [await this.check(entry)]);
+    }
+
+    private async selfTest(id: string, args: unknown[], invocation: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
+        if (this.startSelfTest === null)
+            throw notFound('Self-tests are not available in this daemon.');
+        return this.startSelfTest(this.target(id), args, invocation);
     }
 
     private apply(entry: Entry, changes: Partial<DiskProperties>): void {
@@ -287,6 +339,13 @@ export class DiskRegistry {
             return 'asleep';
         }
         const { verdict, reasons } = smartVerdict(report, _);
+        let selfTests: Partial<DiskProperties> = {};
+        try {
+            selfTests = selfTestProps(parseSelfTests(r.stdout));
+        } catch (e) {
+            // The health verdict stands without the log; keep the last log read.
+            console.warn(`sigmavaultd: the self-test log of ${entry.device.path} did not parse: ${e instanceof Error ? e.message : String(e)}`);
+        }
         const hasData = verdict !== 'unknown' || report.smartPassed !== null;
         this.apply(entry, {
             smartState: hasData ? 'checked' : 'unavailable',
@@ -301,6 +360,7 @@ export class DiskRegistry {
             temperature: report.temperature ?? null,
             powerOnHours: report.powerOnHours ?? null,
             lastChecked: hasData ? Math.floor(Date.now() / 1000) : entry.props.lastChecked,
+            ...selfTests,
         });
         return hasData ? 'checked' : 'unavailable';
     }

@@ -30,7 +30,8 @@ const ADOPT_COOLDOWN_US = 10 * GLib.USEC_PER_SEC;
 export const scrubLock = (pool: string): string => `scrub:${pool}`;
 export const resilverLock = (pool: string): string => `resilver:${pool}`;
 
-function sleep(ms: number, wake: { resolve: (() => void) | null }): Promise<void> {
+/** Waits `ms`, or until `wake.resolve()` is called (a cancel, a tool that returned). */
+export function sleep(ms: number, wake: { resolve: (() => void) | null }): Promise<void> {
     return new Promise(resolve => {
         const id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
             wake.resolve = null;
