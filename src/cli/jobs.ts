@@ -28,7 +28,7 @@ export function jobJson(j: JobInfo): Record<string, unknown> {
     };
 }
 
-async function readJob(bus: Gio.DBusConnection, path: string): Promise<JobInfo> {
+export async function readJob(bus: Gio.DBusConnection, path: string): Promise<JobInfo> {
     const reply = await bus.call(BUS_NAME, path, 'org.freedesktop.DBus.Properties', 'GetAll',
         new GLib.Variant('(s)', [JOB_IFACE]), new GLib.VariantType('(a{sv})'), Gio.DBusCallFlags.NONE, 30000, null);
     const [props] = reply.recursiveUnpack() as [Record<string, unknown>];
@@ -39,7 +39,7 @@ async function readJob(bus: Gio.DBusConnection, path: string): Promise<JobInfo> 
 }
 
 /** Resolves when the job at `path` has ended (Completed or a finished State). */
-async function waitForJob(bus: Gio.DBusConnection, path: string): Promise<JobInfo> {
+export async function waitForJob(bus: Gio.DBusConnection, path: string): Promise<JobInfo> {
     return new Promise((resolve, reject) => {
         let done = false;
         const finish = (): void => {
@@ -67,7 +67,7 @@ async function waitForJob(bus: Gio.DBusConnection, path: string): Promise<JobInf
     });
 }
 
-function printJob(job: JobInfo, json: boolean): void {
+export function printJob(job: JobInfo, json: boolean): void {
     if (json) {
         print(JSON.stringify(jobJson(job), null, 2));
         return;

@@ -2,6 +2,7 @@
 //   sigmavaultctl status [--json]
 //   sigmavaultctl pool list [--json]
 //   sigmavaultctl disk list [--json]
+//   sigmavaultctl disk selftest … / selftest-log … (src/cli/disks.ts)
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 //   sigmavaultctl alert … (src/cli/alerts.ts)
@@ -12,6 +13,7 @@ import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
 import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-format.js';
 import { type DiskInfo, readDisks } from '../shared/disk-info.js';
+import { DISK_USAGE, DiskUsageError, runDiskCommand } from './disks.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
@@ -29,7 +31,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
+  sigmavaultctl --help`) + `\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -125,6 +127,14 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof JobUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof JobUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'disk' && (words[1] === 'selftest' || words[1] === 'selftest-log')) {
+        try {
+            return await runDiskCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+        } catch (e) {
+            printerr(e instanceof DiskUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof DiskUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'alert') {

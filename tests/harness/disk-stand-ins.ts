@@ -6,7 +6,9 @@
 // what smartctl prints for a disk in standby under `-n standby` (exit 2);
 // `zpool` answers as OpenZFS 2.3 with the recorded raidz1 pool, whose first
 // disk is sda's partition. Every smartctl call is logged to smartctl-calls,
-// and a call that would wake a sleeping disk to `woken`.
+// and a call that would wake a sleeping disk to `woken`. Self-tests
+// (smartctl -t, -X, -c -l selftest) behave across calls as on a real drive,
+// derived from the same recordings; see smartctl-self-test.ts.
 import GLib from 'gi://GLib';
 import { readDisks } from '../../src/shared/disk-info.js';
 import { type Service, spawnService, waitFor, writeFile } from './process.js';
@@ -38,6 +40,16 @@ const STANDBY = JSON.stringify({
     device: { name: '/dev/sdb', info_name: '/dev/sdb [USB JMicron]', type: 'usbjmicron', protocol: 'ATA' },
 });
 
+/** The recorded document and exit status smartctl gives for each stand-in disk. */
+const RECORDINGS: Readonly<Record<string, { file: string; exit: number }>> = {
+    '/dev/sda': { file: smart('smart-ata.json'), exit: 0 },
+    '/dev/sdb': { file: smart('smart-fail2.json'), exit: 216 },
+    '/dev/nvme0n1': { file: smart('smart-nvme-failed.json'), exit: 0 },
+};
+
+/** The self-test half of the stand-in, a GJS program beside this module in the build tree. */
+const SELF_TEST_PROGRAM = GLib.filename_from_uri(new URL('smartctl-self-test.js', import.meta.url).href)[0];
+
 function smartctlStandIn(dir: string): string {
     return `#!/bin/sh
 # Every call is logged, so the spec can tell whether a sleeping disk was woken.
@@ -51,10 +63,12 @@ if [ -e '${dir}/asleep-'"$name" ]; then
     if [ $standby = yes ]; then cat '${dir}/standby.json'; exit 2; fi
     echo woken >> '${dir}/woken'
 fi
+# Self-tests (starting, aborting, following one) and every read of a disk
+# whose self-test state has been touched: tests/harness/smartctl-self-test.ts.
+case " $* " in *" -t "*|*" -X "*|*" -c "*) exec gjs -m '${SELF_TEST_PROGRAM}' '${dir}' "$@" ;; esac
+[ -e '${dir}/selftest-'"$name"'.json' ] && exec gjs -m '${SELF_TEST_PROGRAM}' '${dir}' "$@"
 case "$dev" in
-/dev/sda) cat '${smart('smart-ata.json')}'; exit 0 ;;
-/dev/sdb) cat '${smart('smart-fail2.json')}'; exit 216 ;;
-/dev/nvme0n1) cat '${smart('smart-nvme-failed.json')}'; exit 0 ;;
+${Object.entries(RECORDINGS).map(([dev, r]) => `${dev}) cat '${r.file}'; exit ${r.exit} ;;`).join('\n')}
 *) echo "stand-in smartctl: no recording for $dev" >&2; exit 2 ;;
 esac
 `;
@@ -86,6 +100,7 @@ export function installDiskStandIns(): string {
     const dir = GLib.build_filenamev([GLib.get_tmp_dir(), `disks-stand-in-${GLib.uuid_string_random().slice(0, 8)}`]);
     writeFile(`${dir}/lsblk.json`, LSBLK);
     writeFile(`${dir}/standby.json`, STANDBY);
+    writeFile(`${dir}/recordings.json`, JSON.stringify(RECORDINGS));
     for (const [tool, script] of [['smartctl', smartctlStandIn(dir)], ['lsblk', lsblkStandIn(dir)], ['zpool', zpoolStandIn()]] as const) {
         writeFile(`${dir}/${tool}`, script);
         GLib.chmod(`${dir}/${tool}`, 0o755);
@@ -99,10 +114,10 @@ export function installDiskStandIns(): string {
  * RefreshSmart reads again at once unless `minRefreshS` says otherwise.
  */
 export async function startDaemonWithDiskStandIns(sys: TestSystem, logName: string,
-    minRefreshS = 0): Promise<{ daemon: Service; dir: string }> {
+    minRefreshS = 0, env: Readonly<Record<string, string>> = {}): Promise<{ daemon: Service; dir: string }> {
     const dir = installDiskStandIns();
     const daemon = spawnService('sigmavaultd', ['/usr/lib/sigmavault/sigmavaultd'],
-        { env: { SIGMAVAULT_TOOL_PATH: dir, SIGMAVAULT_SMART_MIN_REFRESH: String(minRefreshS) }, logFile: GLib.build_filenamev([sys.logDir, `${logName}.log`]) });
+        { env: { SIGMAVAULT_TOOL_PATH: dir, SIGMAVAULT_SMART_MIN_REFRESH: String(minRefreshS), ...env }, logFile: GLib.build_filenamev([sys.logDir, `${logName}.log`]) });
     await waitFor('sigmavaultd to own its name', () => sys.hasOwner('com.sigmavault.Daemon'), 20000);
     await waitFor('every disk to be checked',
         async () => (await readDisks(sys.systemBus)).every(d => d.smartState === 'checked'), 15000);
