@@ -14,6 +14,8 @@ import { DISK_IFACE, type DiskInfo, type DiskVerdict, diskPath } from '../shared
 import { formatSize } from '../shared/format.js';
 import { _, format, ngettext } from '../shared/i18n.js';
 import type { PoolStore } from './pool-store.js';
+import { SelfTestDialog, selfTestSummary } from './self-test-dialog.js';
+import type { JobInfo } from '../shared/job-info.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
@@ -69,7 +71,8 @@ class DiskRow extends Adw.ExpanderRow {
         GObject.registerClass({ GTypeName: 'SigmaVaultDiskRow' }, this);
     }
 
-    constructor(d: DiskInfo, onRefresh: (d: DiskInfo, button: Gtk.Button) => void) {
+    constructor(d: DiskInfo, job: JobInfo | null, onRefresh: (d: DiskInfo, button: Gtk.Button) => void,
+        onSelfTests: (d: DiskInfo) => void) {
         super({ title: d.model || d.name, subtitle: diskSummary(d), title_lines: 2, subtitle_lines: 2 });
         const icon = new Gtk.Image({ icon_name: verdictIconName(d.verdict), pixel_size: 24, valign: Gtk.Align.CENTER });
         const css = verdictCssClass(d.verdict);
@@ -111,6 +114,13 @@ class DiskRow extends Adw.ExpanderRow {
         });
         checked.add_suffix(button);
         this.add_row(checked);
+        const tests = new Adw.ActionRow({ title: _('Self-_Tests'), use_underline: true, subtitle: selfTestSummary(d, job),
+            activatable: true });
+        tests.add_suffix(new Gtk.Image({ icon_name: 'go-next-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        tests.connect('activated', () => {
+            onSelfTests(d);
+        });
+        this.add_row(tests);
         // Partitioning and formatting are GNOME Disks' job, when it is installed.
         const disks = Gio.DesktopAppInfo.new(DISKS_APP_ID);
         if (disks !== null) {
@@ -214,8 +224,11 @@ export class DisksPage extends Adw.Bin {
             if (!this._seen.has(d.id) && d.verdict === 'failing')
                 this._expanded.add(d.id);
             this._seen.add(d.id);
-            const row = new DiskRow(d, (disk, button) => {
+            const job = store.jobs.find(j => j.lock === `selftest:${d.id}` && j.state === 'running') ?? null;
+            const row = new DiskRow(d, job, (disk, button) => {
                 void this.refresh(disk, button);
+            }, disk => {
+                new SelfTestDialog(this._store, disk.id).present(this);
             });
             row.expanded = this._expanded.has(d.id);
             row.connect('notify::expanded', () => {

@@ -6,6 +6,7 @@ import GLib from 'gi://GLib';
 import type Gtk from 'gi://Gtk';
 import { BUS_NAME, JOB_IFACE, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
 import { remoteErrorMessage } from '../shared/daemon-client.js';
+import { DISK_IFACE, diskPath } from '../shared/disk-info.js';
 import { _ } from '../shared/i18n.js';
 import type { PoolStore } from './pool-store.js';
 
@@ -40,4 +41,9 @@ export function scrubPool(store: PoolStore, parent: Gtk.Widget, pool: string, ac
 
 export function cancelJob(store: PoolStore, parent: Gtk.Widget, path: string): Promise<void> {
     return call(store, parent, _('Could Not Cancel the Job'), path, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [{}]));
+}
+
+export function startSelfTest(store: PoolStore, parent: Gtk.Widget, diskId: string, type: 'short' | 'long'): Promise<void> {
+    return call(store, parent, _('Could Not Start the Self-Test'), diskPath(diskId), DISK_IFACE, 'StartSelfTest',
+        new GLib.Variant('(sa{sv})', [type, {}]));
 }

@@ -48,7 +48,8 @@ const RECORDINGS: Readonly<Record<string, { file: string; exit: number }>> = {
 };
 
 /** The self-test half of the stand-in, a GJS program beside this module in the build tree. */
-const SELF_TEST_PROGRAM = GLib.filename_from_uri(new URL('smartctl-self-test.js', import.meta.url).href)[0];
+const SELF_TEST_PROGRAM = GLib.build_filenamev([GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]),
+    'smartctl-self-test.js']);
 
 function smartctlStandIn(dir: string): string {
     return `#!/bin/sh

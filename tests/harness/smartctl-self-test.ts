@@ -59,7 +59,7 @@ if (recording === undefined) {
     printerr(`stand-in smartctl: no recording for ${device}`);
     System.exit(2);
 }
-const rec = recording as Recording;
+const rec: Recording = recording;
 const stateFile = `${dir}/selftest-${name}.json`;
 
 function load(): State {
