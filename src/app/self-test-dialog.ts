@@ -59,13 +59,14 @@ export class SelfTestDialog extends Adw.Dialog {
     declare private _id: string;
     declare private _status: Adw.ActionRow;
     declare private _bar: Gtk.ProgressBar;
-    declare private _cancel: Gtk.Button;
+    declare private _barRow: Gtk.ListBoxRow;
+    declare private _cancel: Adw.ButtonRow;
+    declare private _heading: Adw.WindowTitle;
     declare private _short: Adw.ButtonRow;
     declare private _long: Adw.ButtonRow;
     declare private _log: Adw.PreferencesGroup;
     declare private _logRows: Gtk.Widget[];
     declare private _logKey: string;
-    declare private _toasts: Adw.ToastOverlay;
 
     constructor(store: PoolStore, diskId: string) {
         super({ content_width: 560, content_height: 640, follows_content_size: false });
@@ -75,24 +76,27 @@ export class SelfTestDialog extends Adw.Dialog {
         this._logKey = '';
 
         const page = new Adw.PreferencesPage();
+        // The header says "Self-Tests"; the group only explains.
         const tests = new Adw.PreferencesGroup({
-            title: _('Self-Tests'),
             description: _('The disk checks its own electronics and surface while it stays in use. A short test takes minutes, a long one hours.'),
         });
-        this._status = new Adw.ActionRow({ title: _('Status'), subtitle_lines: 3, subtitle_selectable: true });
+        this._status = new Adw.ActionRow({ title: _('Status'), subtitle_lines: 0, subtitle_selectable: true });
         this._status.add_css_class('property');
-        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 56 });
+        tests.add(this._status);
+        // The bar gets a row of its own, so that narrow windows keep room for the words.
+        this._bar = new Gtk.ProgressBar({ hexpand: true, margin_top: 12, margin_bottom: 12, margin_start: 12, margin_end: 12 });
         this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Self-test progress')]);
-        this._status.add_suffix(this._bar);
-        this._cancel = new Gtk.Button({ label: _('_Cancel'), use_underline: true, valign: Gtk.Align.CENTER,
-            tooltip_text: _('Stop the self-test; the log notes it as aborted') });
-        this._cancel.connect('clicked', () => {
+        this._barRow = new Gtk.ListBoxRow({ child: this._bar, activatable: false, selectable: false });
+        tests.add(this._barRow);
+        this._cancel = new Adw.ButtonRow({ title: _('_Cancel Self-Test'), use_underline: true,
+            start_icon_name: 'process-stop-symbolic' });
+        this._cancel.add_css_class('destructive-action');
+        this._cancel.connect('activated', () => {
             const job = this.job();
             if (job !== null)
                 void cancelJob(store, this, job.path);
         });
-        this._status.add_suffix(this._cancel);
-        tests.add(this._status);
+        tests.add(this._cancel);
         const start = (title: string, type: 'short' | 'long'): Adw.ButtonRow => {
             const row = new Adw.ButtonRow({ title, use_underline: true, start_icon_name: 'media-playback-start-symbolic' });
             row.connect('activated', () => {
@@ -111,11 +115,11 @@ export class SelfTestDialog extends Adw.Dialog {
         this._log = new Adw.PreferencesGroup({ title: _('Self-Test Log') });
         page.add(this._log);
 
-        const header = new Adw.HeaderBar();
+        this._heading = new Adw.WindowTitle({ title: _('Self-Tests') });
+        const header = new Adw.HeaderBar({ title_widget: this._heading });
         const view = new Adw.ToolbarView({ content: page });
         view.add_top_bar(header);
-        this._toasts = new Adw.ToastOverlay({ child: view });
-        this.set_child(this._toasts);
+        this.set_child(view);
 
         const handlers = [store.connect('changed', () => {
             this.sync();
@@ -142,17 +146,19 @@ export class SelfTestDialog extends Adw.Dialog {
         if (d === null) {
             this.title = _('Disk Gone');
             this._status.subtitle = _('This disk is no longer connected.');
-            this._short.visible = this._long.visible = this._bar.visible = this._cancel.visible = false;
+            this._heading.subtitle = '';
+            this._short.visible = this._long.visible = this._barRow.visible = this._cancel.visible = false;
             return;
         }
         // Translators: the dialog's title, e.g. "Self-Tests of WDC WD140EDFZ".
         this.title = format(_('Self-Tests of %s'), d.model || d.name);
+        this._heading.subtitle = d.model || d.name;
+        // While a test runs: its progress and Cancel; otherwise the tests the disk offers.
         const job = this.job();
-        this._bar.visible = job !== null;
+        this._barRow.visible = job !== null;
         this._cancel.visible = job?.cancelable === true;
-        this._short.visible = d.selfTestTypes.includes('short');
-        this._long.visible = d.selfTestTypes.includes('long');
-        this._short.sensitive = this._long.sensitive = job === null;
+        this._short.visible = job === null && d.selfTestTypes.includes('short');
+        this._long.visible = job === null && d.selfTestTypes.includes('long');
         if (job !== null) {
             this._bar.fraction = job.progress ?? 0;
             if (job.progress === null)

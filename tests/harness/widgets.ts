@@ -42,8 +42,11 @@ export function framesPainted(window: Gtk.Window, count = 2): Promise<void> {
             return;
         }
         const id = clock.connect('after-paint', () => {
-            if (--left > 0)
+            // Ask for the next frame too: a window with nothing changing paints only once.
+            if (--left > 0) {
+                window.queue_draw();
                 return;
+            }
             clock.disconnect(id);
             resolve();
         });

@@ -113,7 +113,10 @@ describe('SigmaVault Settings: disk self-tests', () => {
         row?.emit('activated');
         dialog = await waitFor('the self-test dialog', () =>
             findAll(win, app.SelfTestDialog).find(d => d.get_mapped()), 5000, 50);
+        await framesPainted(win, 3);
         expect(dialog.title).toBe('Self-Tests of Hitachi HDS721050DLE630');
+        expect(texts()).toContain('Self-Tests');
+        expect(texts()).toContain('Hitachi HDS721050DLE630');
     });
 
     it('shows the self-test log, newest first, with the read failures and their first bad block', () => {
@@ -131,17 +134,18 @@ describe('SigmaVault Settings: disk self-tests', () => {
         expect(start?.get_mapped()).toBeTrue();
         expect(findAll(dialog as Gtk.Widget, Adw.ButtonRow).find(r => r.title === 'Start _Long Self-Test')?.get_mapped()).toBeTrue();
         start?.emit('activated');
-        await waitFor('the progress', shows(/^Self-test running · 10\s%/), 10000, 50);
-        const cancel = findAll(dialog as Gtk.Widget, Gtk.Button).find(b => b.label === '_Cancel');
+        await waitFor('the progress', shows(/^Self-test running · 10\s% · \d+ s left$/), 10000, 50);
+        const cancel = findAll(dialog as Gtk.Widget, Adw.ButtonRow).find(b => b.title === '_Cancel Self-Test');
         expect(cancel?.get_mapped()).toBeTrue();
-        expect(start?.sensitive).toBeFalse();
+        expect(start?.get_mapped()).withContext('no second test while one runs').toBeFalse();
+        expect(findAll(dialog as Gtk.Widget, Gtk.ProgressBar)[0]?.fraction).toBeCloseTo(0.1, 5);
         expect((await shoot('self-tests-running')).length).toBe(4);
 
         GLib.unlink(`${dir}/hold-sdb`);
         await waitFor('the result', shows(/^Finished · Short self-test of sdb passed in \d+ s: Completed without error\.$/), 20000, 50);
         await waitFor('the new entry', shows(/^Completed without error · at 56 hours$/), 10000, 50);
         expect(cancel?.get_mapped()).toBeFalse();
-        expect(start?.sensitive).toBeTrue();
+        expect(start?.get_mapped()).toBeTrue();
         expect((await shoot('self-tests-done')).length).toBe(4);
     }, 90000);
 });
