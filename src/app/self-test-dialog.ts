@@ -59,7 +59,7 @@ export class SelfTestDialog extends Adw.Dialog {
     declare private _id: string;
     declare private _status: Adw.ActionRow;
     declare private _bar: Gtk.ProgressBar;
-    declare private _barRow: Gtk.ListBoxRow;
+    declare private _barRow: Adw.PreferencesRow;
     declare private _cancel: Adw.ButtonRow;
     declare private _heading: Adw.WindowTitle;
     declare private _short: Adw.ButtonRow;
@@ -86,7 +86,7 @@ export class SelfTestDialog extends Adw.Dialog {
         // The bar gets a row of its own, so that narrow windows keep room for the words.
         this._bar = new Gtk.ProgressBar({ hexpand: true, margin_top: 12, margin_bottom: 12, margin_start: 12, margin_end: 12 });
         this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Self-test progress')]);
-        this._barRow = new Gtk.ListBoxRow({ child: this._bar, activatable: false, selectable: false });
+        this._barRow = new Adw.PreferencesRow({ child: this._bar, activatable: false, selectable: false });
         tests.add(this._barRow);
         this._cancel = new Adw.ButtonRow({ title: _('_Cancel Self-Test'), use_underline: true,
             start_icon_name: 'process-stop-symbolic' });
