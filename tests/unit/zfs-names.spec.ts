@@ -1,5 +1,5 @@
 import {
-    checkDatasetName, checkFullSnapshotName, checkHoldTag, checkProperties, checkRelativeName, checkSnapshotName,
+    checkDatasetName, checkFullSnapshotName, checkHoldTag, checkPoolName, checkProperties, checkRelativeName, checkSnapshotName,
     expandTemplate, NameError, OPENZFS_FEATURES, UnsupportedError, ZFS_FUSE_FEATURES,
 } from '../../src/service/zfs/zfs-names.js';
 
@@ -61,5 +61,12 @@ describe('ZFS property checks', () => {
         expect(() => checkProperties({ compression: 'zstd' }, ZFS_FUSE_FEATURES, false)).toThrowError(UnsupportedError);
         expect(() => checkProperties({ relatime: 'on' }, ZFS_FUSE_FEATURES, false)).toThrowError(UnsupportedError);
         expect(checkProperties({ encryption: 'off' }, ZFS_FUSE_FEATURES, true)).toEqual([['encryption', 'off']]);
+    });
+    it('checks pool names as zpool create does, and more strictly', () => {
+        for (const n of ['tank', 'Vault2', 'my-pool_1.a:b', 'logs', 'mirrors2'.slice(1)])
+            expect(checkPoolName(n)).toBe(n);
+        for (const n of ['', '-f', '9tank', 'my pool', 'tank/a', 'mirror', 'mirror1', 'raidz2x', 'draid', 'spare-a', 'log', 'c0t0d0',
+            'tank@x', 'tank%', `t${'x'.repeat(255)}`, 'tänk'])
+            expect(() => checkPoolName(n)).withContext(JSON.stringify(n)).toThrowError(NameError);
     });
 });

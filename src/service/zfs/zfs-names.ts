@@ -48,6 +48,28 @@ export function checkDatasetName(name: string): string {
     return name;
 }
 
+/**
+ * A pool name, as `zpool create` and `zpool import NEWNAME` take it:
+ * OpenZFS's pool_namecheck (a letter first; no names the vdev grammar
+ * reserves: mirror…, raidz…, draid…, spare…, log, c0…), made stricter by
+ * refusing spaces and '/', so a pool name is also one path element.
+ */
+export function checkPoolName(name: string): string {
+    if (name.length === 0)
+        throw new NameError('The pool name is empty.');
+    if (name.length > MAX_NAME_LENGTH)
+        throw new NameError(`The pool name is longer than ${MAX_NAME_LENGTH} characters.`);
+    if (!/^[A-Za-z]/.test(name))
+        throw new NameError('A pool name must start with a letter.');
+    if (!/^[A-Za-z0-9_.:-]+$/.test(name))
+        throw new NameError('A pool name may contain only letters, digits and _ - . : (no spaces or slashes).');
+    if (/^(mirror|raidz|draid|spare)/.test(name) || name === 'log')
+        throw new NameError(`“${name}” is reserved: pool names may not begin with mirror, raidz, draid or spare, or be “log”.`);
+    if (/^c[0-9]/.test(name))
+        throw new NameError('A pool name may not begin with “c” and a digit (ZFS reserves those for device names).');
+    return name;
+}
+
 /** A name relative to a parent dataset ("photos" or "photos/2024"). */
 export function checkRelativeName(name: string): string {
     if (name.length === 0)

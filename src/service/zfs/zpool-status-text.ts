@@ -5,15 +5,12 @@
 import { asHealth, worstHealth, type Health } from '../../shared/health.js';
 import { PoolStatusSchema, type PoolStatus, type Vdev, type VdevType } from './model.js';
 import { ParseError, describeIssues, quote } from './parse-error.js';
+import { indentWidth, type Line, paragraph, type Section, splitSections } from './zpool-sections.js';
 import { parseScanText, repairedInConfig, type ScanInfo } from './scan.js';
 import { parseCount } from './units.js';
 
 const SOURCE = 'zpool status';
 
-// Labels are right-aligned to seven columns ("  pool:", "   see:"), so a
-// label line never starts with a tab or eight spaces; config rows and
-// continuations always do. Leaf names may contain ':' (e.g. "ST3500-5VM:5").
-const LABEL = /^ {0,7}([a-z]+):(.*)$/;
 const KNOWN_LABELS = new Set([
     'pool', 'id', 'state', 'status', 'action', 'see', 'scan', 'scrub', 'remove',
     'checkpoint', 'expand', 'config', 'errors', 'comment', 'dedup',
@@ -23,23 +20,12 @@ const KNOWN_LABELS = new Set([
 const FREE_FORM = new Set(['errors', 'dedup']);
 // Messages printed instead of pool sections.
 const NO_POOLS = new Set(['no pools available', 'all pools are healthy']);
+const RULES = { source: SOURCE, noPools: (l: string): boolean => NO_POOLS.has(l), freeForm: FREE_FORM, knownLabels: KNOWN_LABELS };
 
 const CLASS_HEADERS: Readonly<Record<string, VdevType>> = {
     logs: 'logs', cache: 'cache', spares: 'spares', special: 'special', dedup: 'dedup',
 };
 const COUNT = /^[0-9]+(?:\.[0-9]+)?[KMGTPEZ]?$/;
-
-interface Line {
-    readonly text: string;
-    readonly number: number;
-}
-
-interface Section {
-    readonly name: string;
-    readonly line: number;
-    readonly fields: Map<string, string[]>;
-    readonly config: Line[];
-}
 
 interface Draft {
     readonly name: string;
@@ -49,68 +35,6 @@ interface Draft {
     readonly state: Health | null;
     readonly counters: readonly [number, number, number];
     readonly children: Draft[];
-}
-
-function isIndented(text: string): boolean {
-    return text.startsWith('\t') || text.startsWith(' ');
-}
-
-/** Splits the output into one Section per "pool:" label. */
-function splitSections(text: string): Section[] {
-    const sections: Section[] = [];
-    let current: Section | null = null;
-    let label = '';
-    text.replace(/\r/g, '').split('\n').forEach((raw, index) => {
-        const number = index + 1;
-        if (raw.trim() === '')
-            return;
-        const match = LABEL.exec(raw);
-        const name = match?.[1] ?? '';
-        // Inside a free-form block, only a real label ends it.
-        if (match !== null && (KNOWN_LABELS.has(name) || !FREE_FORM.has(label))) {
-            const value = (match[2] ?? '').trim();
-            if (name === 'pool') {
-                if (value === '')
-                    throw new ParseError(SOURCE, 'a "pool:" line has no pool name', number);
-                current = { name: value, line: number, fields: new Map(), config: [] };
-                sections.push(current);
-            } else if (current === null) {
-                throw new ParseError(SOURCE, `expected "pool: NAME" first but found ${quote(raw)}`, number);
-            } else {
-                current.fields.set(name, [value]);
-            }
-            label = name;
-            return;
-        }
-        if (current === null) {
-            if (NO_POOLS.has(raw.trim()))
-                return;
-            throw new ParseError(SOURCE, `expected "pool: NAME" first but found ${quote(raw)}`, number);
-        }
-        if (FREE_FORM.has(label))
-            return;
-        if (!isIndented(raw))
-            throw new ParseError(SOURCE, `unexpected unindented line ${quote(raw)} after "${label}:"`, number);
-        if (label === 'config')
-            current.config.push({ text: raw, number });
-        else
-            current.fields.get(label)?.push(raw.trim());
-    });
-    return sections;
-}
-
-/** Width of the leading whitespace, with tabs to the next multiple of eight. */
-function indentWidth(text: string): number {
-    let width = 0;
-    for (const ch of text) {
-        if (ch === '\t')
-            width = (Math.floor(width / 8) + 1) * 8;
-        else if (ch === ' ')
-            width++;
-        else
-            break;
-    }
-    return width;
 }
 
 function rowState(word: string, line: Line): Health {
@@ -226,15 +150,6 @@ function toVdev(draft: Draft): Vdev {
     };
 }
 
-function paragraph(section: Section, ...labels: string[]): string {
-    for (const label of labels) {
-        const lines = section.fields.get(label);
-        if (lines !== undefined)
-            return lines.filter(l => l !== '').join(' ');
-    }
-    return '';
-}
-
 /**
  * The scan as numbers. zfs-fuse and Solaris note repairs only beside each
  * device ("792M repaired"); a finished scan with no such note repaired nothing.
@@ -274,5 +189,5 @@ function toPoolStatus(section: Section): PoolStatus {
  * it never returns some pools and drops others.
  */
 export function parseZpoolStatusText(text: string): PoolStatus[] {
-    return splitSections(text).map(toPoolStatus);
+    return splitSections(text, RULES).map(toPoolStatus);
 }
