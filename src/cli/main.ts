@@ -6,6 +6,7 @@
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 //   sigmavaultctl alert … (src/cli/alerts.ts)
+//   sigmavaultctl pool create|import|export|destroy|layouts … (src/cli/pools.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
@@ -18,6 +19,7 @@ import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { POLICY_USAGE, runPolicyCommand } from './snapshot-policy.js';
+import { POOL_COMMANDS, POOL_USAGE, PoolUsageError, runPoolCommand } from './pools.js';
 import { table } from './table.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
@@ -31,7 +33,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
+  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -135,6 +137,14 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof DiskUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof DiskUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'pool' && POOL_COMMANDS.includes(words[1] ?? '')) {
+        try {
+            return await runPoolCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+        } catch (e) {
+            printerr(e instanceof PoolUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof PoolUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'alert') {

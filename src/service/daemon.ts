@@ -20,6 +20,7 @@ import { SnapshotPolicies } from './snapshots/snapshot-policies.js';
 import { SelfTestJobs } from './jobs/self-test.js';
 import { ManagerObject } from './objects/manager-object.js';
 import { PoolObject } from './objects/pool-object.js';
+import { PoolLifecycle } from './pools/pool-lifecycle.js';
 import { parseOptions } from './options.js';
 import { authorize, callerOf } from './polkit.js';
 import { inspectTools } from './tool-versions.js';
@@ -43,6 +44,8 @@ export class Daemon {
     private readonly datasets: Datasets;
     private readonly snapshotPolicies: SnapshotPolicies;
     private readonly alerts: AlertManager;
+    private readonly lifecycle: PoolLifecycle;
+    private current: Pool[] = [];
     private mounts: Mount[] = [];
     /** The pools as last read (capacity for the snapshot policies). */
     private poolList: Pool[] = [];
@@ -56,11 +59,17 @@ export class Daemon {
     private refreshAgain = false;
 
     constructor(private readonly connection: Gio.DBusConnection) {
+        this.jobs = new JobManager(this.manager, connection);
+        this.lifecycle = new PoolLifecycle(connection, this.jobs, () => this.zfs, () => this.current, () => this.refresh());
         this.managerObject = new ManagerObject({
             LocatePath: args => Promise.resolve(this.locatePath(args)),
+            GetLayoutChoices: args => this.lifecycle.layoutChoices(args),
+            ListFileDevices: args => this.lifecycle.fileDevices(args),
+            CreatePool: (args, inv) => this.lifecycle.create(args, inv),
+            ListImportablePools: args => this.lifecycle.listImportable(args),
+            ImportPool: (args, inv) => this.lifecycle.import(args, inv),
         });
         this.manager.export(this.managerObject.object);
-        this.jobs = new JobManager(this.manager, connection);
         this.jobs.load();
         this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
             this.scheduleRefresh();
@@ -187,6 +196,7 @@ export class Daemon {
         this.managerObject.setZfs(this.zfs);
         // Datasets and snapshot counts follow the same triggers as pools.
         await this.datasets.sync(this.zfs);
+        this.current = this.zfs.available ? pools : [];
         if (this.zfs.available) {
             this.syncPools(pools);
             this.scrubs.observe(pools);
@@ -215,6 +225,8 @@ export class Daemon {
                 const obj = new PoolObject(pool, {
                     ClearErrors: (name, args, inv) => this.clearErrors(name, args, inv),
                     Scrub: (name, args, inv) => this.scrubs.handle(name, args, inv),
+                    Export: (name, args, inv) => this.lifecycle.export(name, args, inv),
+                    Destroy: (name, args, inv) => this.lifecycle.destroy(name, args, inv),
                 });
                 this.pools.set(pool.name, obj);
                 this.manager.export(obj.object);

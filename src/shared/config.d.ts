@@ -6,3 +6,4 @@ export declare const GETTEXT_PACKAGE: string;
 export declare const APP_ID: string;
 export declare const LOCALSTATEDIR: string;
 export declare const DBUS_INTERFACES_DIR: string;
+export declare const SYSCONFDIR: string;

@@ -14,6 +14,7 @@ export function operationLabel(operation: string): string {
     case 'pool-scrub': return _('Scrub');
     case 'pool-resilver': return _('Resilver');
     case 'pool-create': return _('Pool creation');
+    case 'pool-import': return _('Import');
     case 'smart-selftest': return _('SMART self-test');
     case 'snapshot-prune': return _('Snapshot pruning');
     default: return operation;

@@ -14,6 +14,8 @@ const POOL_DIR = '/var/tmp/sigmavault-test';
 const ZFS_PIDFILE = '/run/sigmavault-test-zfs-fuse.pid';
 const POLKIT = 'org.freedesktop.PolicyKit1';
 const POLKIT_RULES = '/etc/polkit-1/rules.d/00-sigmavault-test.rules';
+/** Where the daemon may use files as pool devices: the harness's sparse files. */
+const FILE_VDEV_ROOTS = '/etc/sigmavault/file-vdev-roots.conf';
 
 /** polkit rules for tests: root may do everything, the unprivileged svuser nothing. */
 const TEST_RULES = `// Installed by the SigmaVault test harness.
@@ -31,6 +33,8 @@ export type Layout = 'single' | 'mirror' | 'raidz1';
 export class TestSystem {
     private readonly services: Service[] = [];
     private readonly pools = new Set<string>();
+    /** Directories of sparseFiles(), removed at the end. */
+    private readonly fileGroups = new Set<string>();
     private bus: Gio.DBusConnection | null = null;
 
     private constructor(readonly logDir: string) {}
@@ -39,6 +43,7 @@ export class TestSystem {
         const logDir = GLib.build_filenamev([artifactsDir(), 'logs']);
         GLib.mkdir_with_parents(logDir, 0o755);
         const sys = new TestSystem(logDir);
+        writeFile(FILE_VDEV_ROOTS, `# Written by the SigmaVault test harness.\n${POOL_DIR}\n`);
         try {
             await sys.startBus();
             await sys.startPolkit();
@@ -184,6 +189,34 @@ export class TestSystem {
         return files;
     }
 
+    /** Sparse files for a pool the test creates itself (through the daemon): POOL_DIR/group/diskN. */
+    async sparseFiles(group: string, count: number, sizeMiB = 128): Promise<string[]> {
+        const dir = GLib.build_filenamev([POOL_DIR, group]);
+        GLib.mkdir_with_parents(dir, 0o755);
+        this.fileGroups.add(dir);
+        const files: string[] = [];
+        for (let i = 0; i < count; i++) {
+            const f = GLib.build_filenamev([dir, `disk${i}`]);
+            await check(['truncate', '-s', `${sizeMiB}M`, '--', f]);
+            files.push(f);
+        }
+        return files;
+    }
+
+    get poolDir(): string {
+        return POOL_DIR;
+    }
+
+    /** A pool the test made by other means, destroyed with the others at the end. */
+    adoptPool(name: string): void {
+        this.pools.add(name);
+    }
+
+    /** Forgets a pool the test destroyed itself. */
+    forgetPool(name: string): void {
+        this.pools.delete(name);
+    }
+
     async destroyPool(name: string): Promise<void> {
         // zfs-fuse answers "pool is busy" while the daemon reads the pool.
         await waitFor(`pool ${name} to be destroyed`, async () => {
@@ -205,6 +238,9 @@ export class TestSystem {
         await this.stopDaemon().catch(() => undefined);
         for (const name of [...this.pools])
             await this.destroyPool(name).catch(() => undefined);
+        for (const dir of this.fileGroups)
+            await run(['rm', '-rf', '--', dir]);
+        this.fileGroups.clear();
         await this.stopZfs().catch(() => undefined);
         await this.stopActivated(POLKIT).catch(() => undefined);
         closeQuietly(this.bus);
@@ -212,5 +248,6 @@ export class TestSystem {
         await stopAll(this.services);
         GLib.unlink(SYSTEM_SOCKET);
         GLib.unlink(POLKIT_RULES);
+        GLib.unlink(FILE_VDEV_ROOTS);
     }
 }

@@ -14,7 +14,7 @@ import GLib from 'gi://GLib';
 import { datasetPath, ErrorName } from '../../shared/dbus-names.js';
 import { z } from '../../shared/vendor/zod.js';
 import { audit } from '../audit.js';
-import { DaemonError, failed, invalidArgument, notFound, toolUnavailable } from '../errors.js';
+import { checked, DaemonError, failed, invalidArgument, notFound, toolUnavailable } from '../errors.js';
 import { authorize, callerOf, type PolkitAction } from '../polkit.js';
 import { findTool, run, runChecked, type ToolResult } from '../tools.js';
 import type { ZfsState } from '../zfs/backend.js';
@@ -27,7 +27,7 @@ import {
 import { datasetsFromJson, parseZfsListJson } from '../zfs/zfs-list-json.js';
 import {
     checkDatasetName, checkFullSnapshotName, checkHoldTag, checkProperties, checkRelativeName, checkSnapshotName,
-    expandTemplate, NameError, OPENZFS_FEATURES, UnsupportedError, ZFS_FUSE_FEATURES, type ZfsFeatures,
+    expandTemplate, OPENZFS_FEATURES, ZFS_FUSE_FEATURES, type ZfsFeatures,
 } from '../zfs/zfs-names.js';
 import { DATASET_METHODS, type DatasetHandler, type DatasetMethod, DatasetObject } from './dataset-object.js';
 import { OptionsSchema, parseOptionsWith } from '../options.js';
@@ -59,19 +59,6 @@ const DatasetOptionsSchema = OptionsSchema.extend({
 type Options = z.infer<typeof DatasetOptionsSchema>;
 
 const parseOptions = (raw: unknown): Options => parseOptionsWith(DatasetOptionsSchema, raw);
-
-/** Runs a check from zfs-names.ts; its errors become named D-Bus errors. */
-function checked<T>(f: () => T): T {
-    try {
-        return f();
-    } catch (e) {
-        if (e instanceof NameError)
-            throw invalidArgument(e.message);
-        if (e instanceof UnsupportedError)
-            throw toolUnavailable(e.message);
-        throw e;
-    }
-}
 
 function stringMap(raw: unknown): Record<string, string> {
     return raw as Record<string, string>;

@@ -8,11 +8,14 @@ import type { Mount } from '../zfs/mounts.js';
 import type { ToolInfo } from '../tool-versions.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
 
+export const MANAGER_METHODS = ['LocatePath', 'GetLayoutChoices', 'ListFileDevices', 'CreatePool', 'ListImportablePools', 'ImportPool'] as const;
+export type ManagerMethod = (typeof MANAGER_METHODS)[number];
+
 export class ManagerObject {
     readonly object: Gio.DBusObjectSkeleton;
     private readonly iface: ExportedInterface;
 
-    constructor(methods: Readonly<Record<'LocatePath', MethodHandler>>) {
+    constructor(methods: Readonly<Record<ManagerMethod, MethodHandler>>) {
         this.iface = new ExportedInterface(interfaceInfo(MANAGER_IFACE), methods);
         this.iface.set({
             Version: new GLib.Variant('s', VERSION),

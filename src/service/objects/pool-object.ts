@@ -58,6 +58,8 @@ function scanProperties(pool: Pool): Record<string, GLib.Variant> {
 export interface PoolMethods {
     ClearErrors: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
     Scrub: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+    Export: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+    Destroy: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
 }
 
 export class PoolObject {
@@ -68,6 +70,8 @@ export class PoolObject {
         const bound: Record<string, MethodHandler> = {
             ClearErrors: (args, inv) => methods.ClearErrors(this.pool.name, args, inv),
             Scrub: (args, inv) => methods.Scrub(this.pool.name, args, inv),
+            Export: (args, inv) => methods.Export(this.pool.name, args, inv),
+            Destroy: (args, inv) => methods.Destroy(this.pool.name, args, inv),
         };
         this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
         this.iface.set(properties(pool));
