@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make demo`, inside the Debian 13 root after `meson install`: a private
 # system bus, zfs-fuse with two demo pools on sparse files (one healthy
-# mirror with some files, one mirror with a device taken offline), then
+# mirror with some files, one mirror with a device taken offline, three
+# spare files to create a pool on), then
 # SigmaVault Settings on the caller's display, or, with no display, under
 # Xvfb with a screenshot saved into the repository's build directory.
 set -euo pipefail
@@ -44,6 +45,11 @@ zfs create tank/photos
 # Some real files, so capacity is not zero.
 cp -r /usr/share/doc /tank/photos/ 2>/dev/null || true
 zpool offline archive "$disks"/archive-b
+# Spare sparse files the Create Pool dialog offers (files are allowed as pool
+# devices only under directories listed in file-vdev-roots.conf).
+truncate -s 256M "$disks"/new-a "$disks"/new-b "$disks"/new-c
+mkdir -p /etc/sigmavault
+echo "$disks" > /etc/sigmavault/file-vdev-roots.conf
 
 echo "Demo pools:"
 sigmavaultctl pool list

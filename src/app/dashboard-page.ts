@@ -8,6 +8,8 @@ import { _, format, ngettext } from '../shared/i18n.js';
 import type { PoolStore } from './pool-store.js';
 import { AlertStore } from './alert-store.js';
 import { AlertsGroup } from './alerts-group.js';
+import { CreatePoolDialog } from './create-pool-dialog.js';
+import { ImportPoolDialog } from './import-pool-dialog.js';
 import { PoolRow } from './pool-row.js';
 
 export class DashboardPage extends Adw.Bin {
@@ -50,11 +52,27 @@ export class DashboardPage extends Adw.Bin {
         this._noZfs = new Adw.StatusPage({ icon_name: 'drive-harddisk-symbolic', title: _('ZFS Is Not Available') });
         this._stack.add_named(this._noZfs, 'no-zfs');
 
-        this._stack.add_named(new Adw.StatusPage({
+        const empty = new Adw.StatusPage({
             icon_name: 'drive-multidisk-symbolic',
             title: _('No Pools Yet'),
-            description: _('Storage pools on this computer will appear here, with their health and free space.'),
-        }), 'empty');
+            description: _('Create a pool on new disks, or import one whose disks come from another computer.'),
+        });
+        const buttons = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, spacing: 12, halign: Gtk.Align.CENTER });
+        const create = new Gtk.Button({ label: _('_Create Pool…'), use_underline: true });
+        create.add_css_class('pill');
+        create.add_css_class('suggested-action');
+        create.connect('clicked', () => {
+            this.createPool();
+        });
+        const importButton = new Gtk.Button({ label: _('_Import Pool…'), use_underline: true });
+        importButton.add_css_class('pill');
+        importButton.connect('clicked', () => {
+            this.importPool();
+        });
+        buttons.append(create);
+        buttons.append(importButton);
+        empty.set_child(buttons);
+        this._stack.add_named(empty, 'empty');
 
         const page = new Adw.PreferencesPage();
         const alerts = new AlertsGroup(AlertStore.getDefault());
@@ -63,6 +81,22 @@ export class DashboardPage extends Adw.Bin {
         });
         page.add(alerts);
         this._group = new Adw.PreferencesGroup({ title: _('Pools') });
+        const suffix = new Gtk.Box({ spacing: 6 });
+        const add = new Gtk.Button({ icon_name: 'list-add-symbolic', tooltip_text: _('Create Pool') });
+        add.update_property([Gtk.AccessibleProperty.LABEL], [_('Create Pool')]);
+        add.add_css_class('flat');
+        add.connect('clicked', () => {
+            this.createPool();
+        });
+        const imp = new Gtk.Button({ icon_name: 'document-open-symbolic', tooltip_text: _('Import Pool') });
+        imp.update_property([Gtk.AccessibleProperty.LABEL], [_('Import Pool')]);
+        imp.add_css_class('flat');
+        imp.connect('clicked', () => {
+            this.importPool();
+        });
+        suffix.append(imp);
+        suffix.append(add);
+        this._group.header_suffix = suffix;
         page.add(this._group);
         this._stack.add_named(page, 'pools');
 
@@ -75,6 +109,25 @@ export class DashboardPage extends Adw.Bin {
             store.disconnect(changed);
         });
         this.sync();
+    }
+
+    /** Opens the Create Pool dialog; "Open Pool" at its end shows the new pool. */
+    createPool(): CreatePoolDialog {
+        const dialog = new CreatePoolDialog(this._store);
+        dialog.onOpenPool = (name: string): void => {
+            this.emit('pool-activated', name);
+        };
+        dialog.present(this);
+        return dialog;
+    }
+
+    importPool(): ImportPoolDialog {
+        const dialog = new ImportPoolDialog(this._store);
+        dialog.onImported = (name: string): void => {
+            this.emit('pool-activated', name);
+        };
+        dialog.present(this);
+        return dialog;
     }
 
     private sync(): void {

@@ -9,6 +9,7 @@ import { capacityFraction } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
 import type { PoolInfo, VdevRow } from '../shared/pool-info.js';
 import { healthCssClass, healthIconName } from './health-icon.js';
+import { poolActionsGroup } from './pool-actions.js';
 import type { PoolStore } from './pool-store.js';
 import { lastScrubText, ScrubRow } from './scrub-row.js';
 
@@ -137,6 +138,8 @@ export class PoolPage extends Adw.Bin {
         for (const v of pool.vdevs.filter(r => r.depth > 0))
             devices.add(this.vdevRow(v));
         page.add(devices);
+        if (this._store)
+            page.add(poolActionsGroup(this._store, pool.name));
 
         this._page = page;
         this.set_child(page);

@@ -32,6 +32,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
     declare private _rootPage: Adw.NavigationPage;
     declare private _poolPage: PoolPage;
     declare private _selected: string;
+    declare private _dashboard: DashboardPage;
 
     constructor(application: Adw.Application | null, store: PoolStore) {
         super({
@@ -62,6 +63,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         const sidebar = new Adw.NavigationPage({ title: _('SigmaVault'), child: sidebarView, tag: 'sidebar' });
 
         const dashboard = new DashboardPage(store);
+        this._dashboard = dashboard;
         dashboard.connect('pool-activated', (_d, name: string) => {
             this.showSection(name);
         });
@@ -135,6 +137,11 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         const page = new DatasetsPage(this._store, pool);
         this._nav.push(page);
         return page;
+    }
+
+    /** The Dashboard, which opens the Create Pool and Import Pool dialogs. */
+    get dashboard(): DashboardPage {
+        return this._dashboard;
     }
 
     get selectedSection(): string {

@@ -53,3 +53,12 @@ export function framesPainted(window: Gtk.Window, count = 2): Promise<void> {
         window.queue_draw();
     });
 }
+
+/**
+ * A few frames, each asked for: once a view has loaded nothing animates,
+ * so waiting for several frames in a row would wait for the next change.
+ */
+export async function settle(w: Gtk.Window): Promise<void> {
+    for (let i = 0; i < 3; i++)
+        await framesPainted(w, 1);
+}

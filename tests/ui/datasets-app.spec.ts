@@ -14,7 +14,7 @@ import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
-import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
+import { findAll, settle, visibleTexts } from '../harness/widgets.js';
 
 interface AppModules {
     PoolStore: typeof PoolStoreType;
@@ -27,16 +27,6 @@ const SIZES = { wide: [1000, 700], narrow: [360, 720] } as const;
 const SNAPSHOTS = 600;
 
 type Prepare = (w: SettingsWindowType) => Promise<void>;
-
-/**
- * A few frames, each asked for: once the pages have loaded nothing
- * animates, so waiting for several frames in a row would wait for the
- * next change.
- */
-async function settle(w: Gtk.Window): Promise<void> {
-    for (let i = 0; i < 3; i++)
-        await framesPainted(w, 1);
-}
 
 describe('SigmaVault Settings: datasets and snapshots', () => {
     let sys: TestSystem;
