@@ -189,6 +189,9 @@ export class CreatePoolDialog extends Adw.Dialog {
     // --- Step 2: layout ---------------------------------------------------------------
 
     async showLayouts(): Promise<void> {
+        // Back and Next again with other devices: nothing of the last choice stays.
+        this._layout = null;
+        this._choices = null;
         this._layoutBin = new Adw.Bin({ child: new Adw.Spinner() });
         this._layoutNext = nextButton(_('_Next'));
         this._layoutNext.connect('clicked', () => {

@@ -117,7 +117,7 @@ describe('SigmaVault Settings: pools', () => {
         const dialog = await createDialog(w, 'devices');
         // The recorded disks, and the four files under the harness's allowed root.
         expect(dialog.offered).toEqual(['/dev/nvme0n1', '/dev/sda', '/dev/sdb', ...files]);
-        await waitFor('the dialog', () => visibleTexts(w).includes('Samsung SSD 970 EVO 500GB') || undefined, 5000);
+        await waitFor('the dialog', () => visibleTexts(w).includes('Samsung SSD 970 EVO 500GB') || undefined, 15000);
         expect(visibleTexts(w)).toContain('disk0');
         await dialog.showLayouts();
         await waitFor('the layouts', () => visibleTexts(w).includes('Recommended: RAID-Z1') || undefined, 10000);
