@@ -1,7 +1,12 @@
-// The Files (Nautilus 48) context menu of SigmaVault: "Show in SigmaVault" on
-// a file or folder that lives on a mounted ZFS dataset. It asks the daemon
-// which pool and dataset hold it (LocatePath) and opens SigmaVault Settings
-// on that pool (the app's `show-pool` action, through D-Bus activation).
+// The Files (Nautilus 48) context menu of SigmaVault, on a file or folder
+// that lives on a mounted ZFS dataset:
+//  - "Show in SigmaVault" asks the daemon which pool and dataset hold it
+//    (LocatePath) and opens SigmaVault Settings on that pool (the app's
+//    `show-pool` action, through D-Bus activation);
+//  - "Restore Previous Version…" (files only) opens SigmaVault Settings'
+//    Previous Versions dialog on it (the `previous-versions` action). The
+//    dialog lives in the app because this module must not use Gtk, and
+//    because the snapshot copies are read there, as the user.
 //
 // sigmavault-nautilus.so evaluates this module inside Nautilus's own process
 // and hands Nautilus the class registered below by its GTypeName. Rules for
@@ -31,6 +36,7 @@ export const SETTINGS_APP_ID = 'com.sigmavault.Settings';
 export const SETTINGS_APP_PATH = '/com/sigmavault/Settings';
 /** The menu item's name: unique among all Files extensions. */
 export const SHOW_ITEM_NAME = 'SigmaVault::ShowInSigmaVault';
+export const VERSIONS_ITEM_NAME = 'SigmaVault::RestorePreviousVersion';
 
 /** A mounted ZFS dataset, as the daemon's Manager1.Mounts property lists it. */
 export interface ZfsMount {
@@ -157,12 +163,30 @@ export class SigmaVaultMenuProvider extends GObject.Object {
         return file.get_location().get_path();
     }
 
-    /** "Show in SigmaVault" for `file` if it is on a mounted ZFS dataset, else nothing. */
-    private itemsFor(file: Nautilus.FileInfo): Nautilus.MenuItem[] {
+    /**
+     * For `file` on a mounted ZFS dataset: "Restore Previous Version…" (a
+     * file, in the selection's menu) and "Show in SigmaVault"; else nothing.
+     * "Show in SigmaVault" comes last: it is the item next to Properties.
+     */
+    private itemsFor(file: Nautilus.FileInfo, background = false): Nautilus.MenuItem[] {
         const path = SigmaVaultMenuProvider.localPath(file);
         const mount = path !== null ? mountForPath(this._mounts, path) : null;
         if (path === null || mount === null)
             return [];
+        const items: Nautilus.MenuItem[] = [];
+        if (!background && !file.is_directory()) {
+            console.debug(`SigmaVault (Files menu): offering "Restore Previous Version…" for ${path} (dataset ${mount.dataset})`);
+            const versions = new Nautilus.MenuItem({
+                name: VERSIONS_ITEM_NAME,
+                label: _('Restore Previous Version…'),
+                tip: _('See the versions of this file kept in snapshots, and open or restore one'),
+            });
+            versions.connect('activate', () => {
+                this.activateSettings('previous-versions', new GLib.Variant('ay', new TextEncoder().encode(path)),
+                    `sigmavault-settings --previous-versions ${GLib.shell_quote(path)}`);
+            });
+            items.push(versions);
+        }
         console.debug(`SigmaVault (Files menu): offering "Show in SigmaVault" for ${path} (dataset ${mount.dataset})`);
         const item = new Nautilus.MenuItem({
             name: SHOW_ITEM_NAME,
@@ -174,7 +198,8 @@ export class SigmaVaultMenuProvider extends GObject.Object {
         item.connect('activate', () => {
             this.showInSigmaVault(path);
         });
-        return [item];
+        items.push(item);
+        return items;
     }
 
     vfunc_get_file_items(files: Nautilus.FileInfo[]): Nautilus.MenuItem[] {
@@ -189,7 +214,7 @@ export class SigmaVaultMenuProvider extends GObject.Object {
 
     vfunc_get_background_items(currentFolder: Nautilus.FileInfo): Nautilus.MenuItem[] {
         try {
-            return this.itemsFor(currentFolder);
+            return this.itemsFor(currentFolder, true);
         } catch (e) {
             warn(`could not build the menu (${describe(e)}).`);
             return [];
@@ -220,30 +245,30 @@ export class SigmaVaultMenuProvider extends GObject.Object {
                       'Open SigmaVault Settings from the Activities overview to check the service.');
                 return;
             }
-            this.openSettingsOnPool(poolName);
+            this.activateSettings('show-pool', new GLib.Variant('s', poolName), `sigmavault-settings --pool ${poolName}`);
         });
     }
 
-    /** Activates SigmaVault Settings' `show-pool` action (the app starts on demand). */
-    private openSettingsOnPool(poolName: string): void {
+    /** Activates an action of SigmaVault Settings (the app starts on demand); `command` does the same in a terminal. */
+    private activateSettings(action: string, parameter: GLib.Variant, command: string): void {
         Gio.bus_get(Gio.BusType.SESSION, null, (_source, busResult) => {
             let bus: Gio.DBusConnection;
             try {
                 bus = Gio.bus_get_finish(busResult);
             } catch (e) {
                 warn(`cannot reach the session bus to open SigmaVault Settings (${describe(e)}). ` +
-                    `Run "sigmavault-settings --pool ${poolName}" instead.`);
+                    `Run "${command}" instead.`);
                 return;
             }
-            const params = new GLib.Variant('(sava{sv})', ['show-pool', [new GLib.Variant('s', poolName)], {}]);
+            const params = new GLib.Variant('(sava{sv})', [action, [parameter], {}]);
             bus.call(SETTINGS_APP_ID, SETTINGS_APP_PATH, 'org.freedesktop.Application', 'ActivateAction',
                 params, null, Gio.DBusCallFlags.NONE, -1, null, (_b, result) => {
                     try {
                         bus.call_finish(result);
                     } catch (e) {
-                        warn(`could not open SigmaVault Settings on pool ${poolName} (${describe(e)}). ` +
+                        warn(`could not open SigmaVault Settings (${action}) (${describe(e)}). ` +
                             'Check that SigmaVault Settings is installed; running ' +
-                            `"sigmavault-settings --pool ${poolName}" in a terminal shows why it does not start.`);
+                            `"${command}" in a terminal shows why it does not start.`);
                     }
                 });
         });

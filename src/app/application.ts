@@ -12,6 +12,7 @@ import { _, format } from '../shared/i18n.js';
 import { AlertStore } from './alert-store.js';
 import { AlertWatcher } from './alert-watcher.js';
 import { PoolStore } from './pool-store.js';
+import { PreviousVersionsDialog } from './previous-versions-dialog.js';
 import { saveScreenshot } from './screenshot.js';
 import { SettingsWindow } from './window.js';
 
@@ -49,6 +50,8 @@ export class Application extends Adw.Application {
             _('Save a PNG of the window once it shows the pools, then quit'), _('FILE'));
         this.add_main_option('pool', 0, GLib.OptionFlags.NONE, GLib.OptionArg.STRING,
             _('Open on this pool'), _('NAME'));
+        this.add_main_option('previous-versions', 0, GLib.OptionFlags.NONE, GLib.OptionArg.FILENAME,
+            _('Show the previous versions of this file'), _('FILE'));
         this.add_main_option('version', 0, GLib.OptionFlags.NONE, GLib.OptionArg.NONE, _('Show the version'), null);
 
         const showPool = new Gio.SimpleAction({ name: 'show-pool', parameter_type: new GLib.VariantType('s') });
@@ -57,6 +60,13 @@ export class Application extends Adw.Application {
             this.window().present();
         });
         this.add_action(showPool);
+        // From Files' "Restore Previous Version…": the path as bytes (file names need not be UTF-8).
+        const versions = new Gio.SimpleAction({ name: 'previous-versions', parameter_type: new GLib.VariantType('ay') });
+        versions.connect('activate', (_a, param) => {
+            const bytes = param?.get_bytestring() ?? new Uint8Array();
+            this.showPreviousVersions(new TextDecoder().decode(bytes.at(-1) === 0 ? bytes.subarray(0, -1) : bytes));
+        });
+        this.add_action(versions);
         const background = new Gio.SimpleAction({ name: 'background' });
         background.connect('activate', () => {
             this.startBackground();
@@ -100,9 +110,15 @@ export class Application extends Adw.Application {
         // actions: one process holds the window and the notifications.
         const pool = options.lookup_value('pool', null)?.unpack<string>();
         const background = options.contains('background');
-        if (pool === undefined && !background)
+        const file = options.lookup_value('previous-versions', null)?.get_bytestring();
+        if (pool === undefined && !background && file === undefined)
             return -1;
         this.register(null);
+        if (file !== undefined) {
+            // Relative to where the command was run.
+            const path = Gio.File.new_for_commandline_arg(new TextDecoder().decode(file).replace(/\0$/, '')).get_path() ?? '';
+            this.activate_action('previous-versions', new GLib.Variant('ay', new TextEncoder().encode(path)));
+        }
         if (background)
             this.activate_action('background', null);
         if (pool !== undefined)
@@ -127,6 +143,16 @@ export class Application extends Adw.Application {
         if (existing)
             return existing;
         return new SettingsWindow(this, this._store);
+    }
+
+    /** The Previous Versions dialog of `path` over the main window. */
+    showPreviousVersions(path: string): PreviousVersionsDialog {
+        const win = this.window();
+        win.present();
+        const dialog = new PreviousVersionsDialog(path, this._store.connection);
+        dialog.present(win);
+        void dialog.load();
+        return dialog;
     }
 
     /** From a notification: start a scrub; if that fails, say so in another notification. */

@@ -7,6 +7,7 @@
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 //   sigmavaultctl alert … (src/cli/alerts.ts)
 //   sigmavaultctl pool create|import|export|destroy|layouts … (src/cli/pools.ts)
+//   sigmavaultctl file … (src/cli/files.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
@@ -20,6 +21,7 @@ import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { POLICY_USAGE, runPolicyCommand } from './snapshot-policy.js';
 import { POOL_COMMANDS, POOL_USAGE, PoolUsageError, runPoolCommand } from './pools.js';
+import { FILE_USAGE, FileUsageError, runFileCommand } from './files.js';
 import { table } from './table.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
@@ -33,7 +35,14 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}`;
+  sigmavaultctl --help`) + `
+${POOL_USAGE}
+${DISK_USAGE}
+${DATASET_USAGE}
+${POLICY_USAGE}
+${JOB_USAGE}
+${ALERT_USAGE}
+${FILE_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -116,6 +125,18 @@ function printStatus(snapshot: DaemonSnapshot, json: boolean): void {
 }
 
 async function main(argv: string[]): Promise<number> {
+    if (argv[0] === 'file') {
+        // File names may look like options: nothing after `--` is one.
+        const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+        const words = argv.filter((a, i) => i >= end || a !== '--json').slice(1);
+        try {
+            await runFileCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, argv.slice(0, end).includes('--json'));
+            return 0;
+        } catch (e) {
+            printerr(e instanceof FileUsageError ? `${e.message}\n${FILE_USAGE}` : remoteErrorMessage(e));
+            return e instanceof FileUsageError ? EXIT_USAGE : 1;
+        }
+    }
     const json = argv.includes('--json');
     const words = argv.filter(a => a !== '--json');
     if (words.length === 0 || words.includes('--help') || words.includes('-h')) {

@@ -28,6 +28,7 @@ import { findTool, run, ToolFailedError } from './tools.js';
 import { probeZfs, readPools, type ZfsState } from './zfs/backend.js';
 import type { Pool } from './zfs/model.js';
 import { locate, type Mount, parseMounts } from './zfs/mounts.js';
+import { isViewDataset } from './datasets/snapshot-views.js';
 
 const CACHE_FILES = ['/etc/zfs/zpool.cache', '/var/lib/zfs/zpool.cache'];
 const DEBOUNCE_MS = 250;
@@ -93,6 +94,9 @@ export class Daemon {
     async start(): Promise<void> {
         this.watch();
         this.managerObject.setTools(await inspectTools());
+        // Snapshot views a previous run could not destroy (killed, crashed).
+        if (findTool('zfs') !== null && (await probeZfs()).available)
+            await this.datasets.views.cleanLeftovers();
         await this.refresh();
         await this.disks.start();
     }
@@ -100,6 +104,7 @@ export class Daemon {
     stop(): void {
         this.disks.stop();
         this.snapshotPolicies.stop();
+        this.datasets.views.stopSync(findTool('zfs'));
         for (const m of this.monitors)
             m.cancel();
         this.monitors.length = 0;
@@ -243,7 +248,8 @@ export class Daemon {
     private readMounts(): void {
         try {
             const [, bytes] = GLib.file_get_contents('/proc/self/mounts');
-            this.mounts = parseMounts(new TextDecoder().decode(bytes));
+            // Snapshot views (snapshot-views.ts) are not datasets anyone should browse to.
+            this.mounts = parseMounts(new TextDecoder().decode(bytes)).filter(m => !isViewDataset(m.dataset));
         } catch (e) {
             console.warn(`sigmavaultd: cannot read the mount table: ${e instanceof Error ? e.message : String(e)}`);
             this.mounts = [];

@@ -9,6 +9,7 @@ export const DATASET_METHODS = [
     'GetProperties', 'SetProperties', 'CreateChild', 'Rename', 'PreviewDestroy', 'Destroy', 'LoadKey', 'UnloadKey',
     'ListSnapshots', 'CreateSnapshot', 'RollbackPreview', 'Rollback', 'CloneSnapshot', 'DestroySnapshots', 'Hold', 'Release',
     'SetSnapshotPolicy', 'PreviewPrune',
+    'SnapshotDirectories',
 ] as const;
 export type DatasetMethod = (typeof DATASET_METHODS)[number];
 

@@ -33,10 +33,14 @@ import { DATASET_METHODS, type DatasetHandler, type DatasetMethod, DatasetObject
 import { OptionsSchema, parseOptionsWith } from '../options.js';
 import type { DatasetAccess, SnapshotPolicies } from '../snapshots/snapshot-policies.js';
 import type { DatasetSnapshots } from '../snapshots/retention.js';
+import { controlDirectory, isViewDataset, SnapshotViews } from './snapshot-views.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
 const MAX_PAGE = 5000;
+/** Snapshots SnapshotDirectories opens by default and at most (newest first). */
+const DEFAULT_DIRECTORIES = 100;
+const MAX_DIRECTORIES = 1000;
 const BUSY_RETRIES = 8;
 const BUSY_RETRY_MS = 250;
 
@@ -55,6 +59,7 @@ const DatasetOptionsSchema = OptionsSchema.extend({
     'confirm-name': z.string().optional(),
     'destroy-newer': z.boolean().optional(),
     passphrase: z.string().optional(),
+    limit: z.number().int().min(1).max(MAX_DIRECTORIES).optional(),
 }).strict();
 type Options = z.infer<typeof DatasetOptionsSchema>;
 
@@ -118,6 +123,7 @@ export class Datasets implements DatasetAccess {
     private readonly caches = new Map<string, SnapshotCache>();
     private zfs: ZfsState = { available: false, reason: '' };
     private readonly rowVariants = new WeakMap<Snapshot[], GLib.Variant[]>();
+    readonly views = new SnapshotViews();
 
     constructor(private readonly connection: Gio.DBusConnection,
         private readonly manager: Gio.DBusObjectManagerServer,
@@ -151,9 +157,17 @@ export class Datasets implements DatasetAccess {
         };
     }
 
+    releaseSnapshotView(snapshot: string): Promise<void> {
+        return this.views.releaseSnapshot(snapshot);
+    }
+
     policiesChanged(): void {
         for (const [name, obj] of this.objects)
             obj.setExtra(this.policies.properties(name));
+    }
+
+    private get openzfs(): boolean {
+        return this.zfs.available && this.zfs.implementation.startsWith('OpenZFS');
     }
 
     private get features(): ZfsFeatures {
@@ -216,8 +230,14 @@ export class Datasets implements DatasetAccess {
         return names;
     }
 
-    private apply(datasets: Dataset[], names: Map<string, string[]>): void {
+    private apply(all: Dataset[], names: Map<string, string[]>): void {
+        // The daemon's own snapshot views are an implementation detail.
+        const datasets = all.filter(d => !isViewDataset(d.name));
         this.datasets = datasets;
+        this.views.forgetMissing(full => {
+            const at = full.indexOf('@');
+            return (names.get(full.slice(0, at)) ?? []).includes(full.slice(at + 1));
+        });
         const oldNames = this.snapshotNames;
         this.snapshotNames = names;
         const features = this.featureNames();
@@ -349,6 +369,7 @@ export class Datasets implements DatasetAccess {
         case 'PreviewPrune':
             this.dataset(name);
             return this.policies.preview(name, args);
+        case 'SnapshotDirectories': return this.snapshotDirectories(name, args, inv);
         }
     }
 
@@ -512,6 +533,7 @@ export class Datasets implements DatasetAccess {
             throw invalidArgument('A pool’s root dataset cannot be destroyed; destroy the pool instead.');
         const plan = this.destroyPlan(name);
         const flag = plan.clones.length > 0 ? ['-R'] : plan.children.length + plan.snapshots.length > 0 ? ['-r'] : [];
+        await this.views.release(name);
         await this.write(inv, options, 'com.sigmavault.dataset.destroy', 'dataset.destroy', name,
             // -f unmounts even when busy: the person confirmed the exact name.
             ['destroy', '-f', ...flag, '--', name], `Could not destroy ${name}`);
@@ -611,6 +633,7 @@ export class Datasets implements DatasetAccess {
             throw invalidArgument(`Rolling back to ${full} destroys ${newer.length} newer snapshot(s) (${newer.slice(0, 5).join(', ')}` +
                 `${newer.length > 5 ? ', …' : ''}); pass the option “destroy-newer” to confirm.`);
         }
+        await this.views.release(name);
         await this.write(inv, options, 'com.sigmavault.dataset.manage', 'snapshot.rollback', full,
             ['rollback', ...(newer.length > 0 ? ['-r'] : []), '--', full], `Could not roll ${name} back to ${short}`);
         await this.changed(name);
@@ -642,6 +665,7 @@ export class Datasets implements DatasetAccess {
         const fulls = [...new Set(shorts)].map(s => this.knownSnapshot(name, s));
         const caller = await callerOf(this.connection, inv.get_sender() ?? '');
         await authorize(this.connection, caller, 'com.sigmavault.dataset.manage', name, !options['auth.no_user_interaction']);
+        await this.views.release(name);
         try {
             // One by one: zfs-fuse has no comma lists (ds@a,b), and a
             // held snapshot must not stop the others.
@@ -671,5 +695,39 @@ export class Datasets implements DatasetAccess {
             [hold ? 'hold' : 'release', '--', tag, full], hold ? `Could not hold ${full}` : `Could not release ${full}`);
         await this.changed(name);
         return null;
+    }
+
+    // --- Previous versions ------------------------------------------------------------
+
+    /**
+     * Where the content of the newest snapshots can be read (see
+     * snapshot-views.ts). Open to everyone like ListSnapshots: what is
+     * returned are directories, and the files in them are read by the
+     * caller's own process under the caller's own permissions.
+     */
+    private async snapshotDirectories(name: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
+        const options = parseOptions(args[0]);
+        const d = this.dataset(name);
+        if (d.type !== 'filesystem')
+            throw invalidArgument(`${name} is a volume; only filesystems hold files with previous versions.`);
+        if (!d.mountpoint.startsWith('/'))
+            throw notFound(`${name} is not mounted (mountpoint ${d.mountpoint}), so its files have no previous versions to show.`);
+        const all = await this.snapshots(name);
+        const chosen = all.slice(-(options.limit ?? DEFAULT_DIRECTORIES)).reverse();
+        const caller = await callerOf(this.connection, inv.get_sender() ?? '');
+        let directories: string[];
+        try {
+            directories = this.openzfs // the control directory
+                ? chosen.map(s => controlDirectory(d.mountpoint, s.snapshot))
+                : await this.views.zfsFuseDirectories(name, chosen.map(s => s.snapshot));
+        } catch (e) {
+            const message = e instanceof Error ? e.message : String(e);
+            audit({ action: 'snapshot.browse', sender: caller.sender, uid: caller.uid, object: name, result: 'failed', detail: message });
+            throw failed(message);
+        }
+        audit({ action: 'snapshot.browse', sender: caller.sender, uid: caller.uid, object: name, result: 'succeeded',
+            detail: `${chosen.length} of ${all.length} snapshot(s)` });
+        const rows = chosen.map((s, i) => [s.snapshot, s.creation, directories[i] ?? ''] as [string, number, string]);
+        return new GLib.Variant('(sa(sts)u)', [d.mountpoint, rows, all.length]);
     }
 }

@@ -32,6 +32,8 @@ export interface DatasetAccess {
     changed(name: string): Promise<void>;
     /** Re-publishes the policy properties of every dataset object. */
     policiesChanged(): void;
+    /** Closes SigmaVault's own read-only views of a snapshot (Previous Versions), which would keep it from being destroyed. */
+    releaseSnapshotView(snapshot: string): Promise<void>;
 }
 
 export const pruneLock = (dataset: string): string => `prune:${dataset}`;
@@ -393,6 +395,7 @@ export class SnapshotPolicies {
                     if (control.cancelRequested)
                         break;
                     control.update({ progress: i / p.destroy.length });
+                    await this.access.releaseSnapshotView(snapshot);
                     const r = await run('zfs', ['destroy', '--', snapshot]);
                     audit({ action: 'snapshot.prune', sender: 'sigmavaultd', uid, object: snapshot,
                         result: r.status === 0 ? 'succeeded' : 'failed', detail: r.stderr.trim() });
