@@ -17,7 +17,6 @@ import { type FileVersion, findVersions, restoreVersion, type VersionList } from
 Gio._promisify(Gtk.FileLauncher.prototype, 'launch', 'launch_finish');
 Gio._promisify(Gtk.FileLauncher.prototype, 'open_containing_folder', 'open_containing_folder_finish');
 Gio._promisify(Gio, 'bus_get', 'bus_get_finish');
-Gio._promisify(Adw.AlertDialog.prototype, 'choose', 'choose_finish');
 
 function when(seconds: number): string {
     // Translators: a date and time as in "30 November 2026, 09:00" (GLib.DateTime.format codes).
@@ -172,9 +171,13 @@ export class PreviousVersionsDialog extends Adw.Dialog {
         });
         const actions = new Gio.SimpleActionGroup();
         const beside = new Gio.SimpleAction({ name: 'beside' });
-        beside.connect('activate', () => void this.restore(v, false));
+        beside.connect('activate', () => {
+            void this.restore(v, false);
+        });
         const replace = new Gio.SimpleAction({ name: 'replace' });
-        replace.connect('activate', () => void this.confirmReplace(v));
+        replace.connect('activate', () => {
+            this.confirmReplace(v);
+        });
         actions.add_action(beside);
         actions.add_action(replace);
         row.insert_action_group('version', actions);
@@ -204,8 +207,8 @@ export class PreviousVersionsDialog extends Adw.Dialog {
         }
     }
 
-    /** Asks before replacing: the current file is kept under a new name. */
-    async confirmReplace(v: FileVersion): Promise<void> {
+    /** Asks before replacing: the current file is kept under a new name. Returns the question (tests). */
+    confirmReplace(v: FileVersion): Adw.AlertDialog {
         const name = GLib.path_get_basename(this._path);
         const dialog = new Adw.AlertDialog({
             heading: _('Replace Current File?'),
@@ -216,10 +219,15 @@ export class PreviousVersionsDialog extends Adw.Dialog {
         dialog.add_response('cancel', _('_Cancel'));
         dialog.add_response('replace', _('_Replace'));
         dialog.set_response_appearance('replace', Adw.ResponseAppearance.DESTRUCTIVE);
-        if (await dialog.choose(this, null) === 'replace')
-            await this.restore(v, true);
+        dialog.connect('response', (_d, response: string) => {
+            if (response === 'replace')
+                void this.restore(v, true);
+        });
+        dialog.present(this);
+        return dialog;
     }
 
+    /** Restores `v` beside the current file, or in its place (after confirmReplace). */
     async restore(v: FileVersion, replace: boolean): Promise<void> {
         if (this._busy)
             return;

@@ -35,14 +35,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `
-${POOL_USAGE}
-${DISK_USAGE}
-${DATASET_USAGE}
-${POLICY_USAGE}
-${JOB_USAGE}
-${ALERT_USAGE}
-${FILE_USAGE}`;
+  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {

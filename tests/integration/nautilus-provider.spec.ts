@@ -20,6 +20,7 @@ import { TestSystem } from '../harness/system.js';
 /** Where `meson install` puts the provider (see nautilus-extension/meson.build). */
 const INSTALLED_PROVIDER = '/usr/share/sigmavault/js/nautilus-extension/menu-provider.js';
 const LABEL = 'Show in SigmaVault';
+const VERSIONS = 'Restore Previous Version…';
 /** Sibling of /tank whose name starts with "tank": a string prefix, not a path prefix. */
 const TANKER = '/tanker';
 
@@ -197,16 +198,17 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(mounts).toEqual([['tank', '/tank', 'tank'], ['tank/data', '/tank/data', 'tank']]);
     });
 
-    it(`offers "${LABEL}" for one file and for one folder on the pool`, () => {
-        expect(labels(TestFileInfo.path('/tank/report.txt'))).toEqual([LABEL]);
+    it(`offers "${VERSIONS}" and "${LABEL}" for one file, only "${LABEL}" for one folder on the pool`, () => {
+        expect(labels(TestFileInfo.path('/tank/report.txt'))).toEqual([VERSIONS, LABEL]);
         expect(labels(TestFileInfo.path('/tank/folder'))).toEqual([LABEL]);
         expect(labels(TestFileInfo.path('/tank'))).toEqual([LABEL]);
-        const [item] = itemsFor(TestFileInfo.path('/tank/report.txt'));
-        expect(item?.name).toBe(module.SHOW_ITEM_NAME);
+        const [versions, show] = itemsFor(TestFileInfo.path('/tank/report.txt'));
+        expect(versions?.name).toBe(module.VERSIONS_ITEM_NAME);
+        expect(show?.name).toBe(module.SHOW_ITEM_NAME);
     });
 
-    it('offers it for a file on a child dataset (longest mountpoint)', () => {
-        expect(labels(TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([LABEL]);
+    it('offers them for a file on a child dataset (longest mountpoint)', () => {
+        expect(labels(TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([VERSIONS, LABEL]);
         expect(module.mountForPath(providerObject.mounts, '/tank/data/photo.jpg')?.dataset).toBe('tank/data');
         expect(module.mountForPath(providerObject.mounts, '/tank/database/x')?.dataset).toBe('tank');
     });
@@ -228,21 +230,34 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(labels(TestFileInfo.uri('trash:///report.txt'))).toEqual([]);
     });
 
-    it('offers it in the background menu of a folder on the pool, not of one elsewhere', () => {
+    it('offers "Show in SigmaVault" (only) in the background menu of a folder on the pool, not of one elsewhere', () => {
         expect((provider.get_background_items(TestFileInfo.path('/tank/folder')) ?? []).map(i => i.label)).toEqual([LABEL]);
         expect(provider.get_background_items(TestFileInfo.path('/etc')) ?? []).toEqual([]);
     });
 
     it('on activate asks the daemon (LocatePath) and activates show-pool \'tank\' on com.sigmavault.Settings', async () => {
         settings.calls.length = 0;
-        itemsFor(TestFileInfo.path('/tank/report.txt'))[0]?.activate();
+        itemsFor(TestFileInfo.path('/tank/report.txt'))[1]?.activate();
         await waitFor('ActivateAction on the Settings stand-in', () => settings.calls.length > 0, 10000);
         expect(settings.calls).toEqual([{ action: 'show-pool', parameter: ['tank'] }]);
 
         settings.calls.length = 0;
-        itemsFor(TestFileInfo.path('/tank/data/photo.jpg'))[0]?.activate();
+        itemsFor(TestFileInfo.path('/tank/data/photo.jpg'))[1]?.activate();
         await waitFor('ActivateAction for the child dataset', () => settings.calls.length > 0, 10000);
         expect(settings.calls).toEqual([{ action: 'show-pool', parameter: ['tank'] }]);
+    });
+
+    it(`"${VERSIONS}" activates previous-versions on com.sigmavault.Settings with the path's bytes, hostile names too`, async () => {
+        const hostile = '/tank/data/-n my\nphoto .jpg';
+        writeFile(hostile, 'odd name\n');
+        for (const path of ['/tank/report.txt', hostile]) {
+            settings.calls.length = 0;
+            const [item] = itemsFor(TestFileInfo.path(path));
+            expect(item?.label).toBe(VERSIONS);
+            item?.activate();
+            await waitFor('ActivateAction previous-versions', () => settings.calls.length > 0, 10000);
+            expect(settings.calls).toEqual([{ action: 'previous-versions', parameter: [new TextEncoder().encode(path)] }]);
+        }
     });
 
     it('follows Mounts as pools come and go (g-properties-changed) and emits items-updated', async () => {
@@ -256,8 +271,8 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
             writeFile('/scratch/notes.txt', 'scratch\n');
             await waitFor('/scratch in the provider\'s mounts',
                 () => providerObject.mounts.some(m => m.mountpoint === '/scratch'), 10000);
-            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([LABEL]);
-            const item = itemsFor(TestFileInfo.path('/scratch/notes.txt'))[0];
+            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([VERSIONS, LABEL]);
+            const item = itemsFor(TestFileInfo.path('/scratch/notes.txt'))[1];
 
             await sys.destroyPool('scratch');
             await waitFor('/scratch to leave the provider\'s mounts',

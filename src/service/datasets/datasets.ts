@@ -707,6 +707,9 @@ export class Datasets implements DatasetAccess {
      */
     private async snapshotDirectories(name: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
         const options = parseOptions(args[0]);
+        // Snapshots taken outside SigmaVault a moment ago must count: zfs-fuse
+        // announces none, and the periodic refresh may not have run yet.
+        await this.sync(this.zfs);
         const d = this.dataset(name);
         if (d.type !== 'filesystem')
             throw invalidArgument(`${name} is a volume; only filesystems hold files with previous versions.`);

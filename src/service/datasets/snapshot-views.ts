@@ -48,6 +48,28 @@ function firstError(r: ToolResult): string {
     return r.stderr.trim().split('\n')[0] ?? `exit status ${r.status}`;
 }
 
+function sleep(ms: number): Promise<void> {
+    return new Promise(resolve => {
+        GLib.timeout_add(GLib.PRIORITY_DEFAULT, ms, () => {
+            resolve();
+            return GLib.SOURCE_REMOVE;
+        });
+    });
+}
+
+/**
+ * zfs destroy, again for a moment while zfs-fuse answers "busy": right after
+ * an unmount (or a reader's exit) it still holds the dataset briefly.
+ */
+async function destroy(args: readonly string[], tries = 8): Promise<ToolResult> {
+    for (let i = 1; ; i++) {
+        const r = await run('zfs', ['destroy', ...args]);
+        if (r.status === 0 || i >= tries || !/busy/i.test(r.stderr))
+            return r;
+        await sleep(250);
+    }
+}
+
 export class SnapshotViews {
     /** By full snapshot name. */
     private readonly views = new Map<string, View>();
@@ -63,7 +85,7 @@ export class SnapshotViews {
             return;
         for (const name of r.stdout.split('\n')) {
             if (name.split('/').length === 2 && isViewDataset(name)) {
-                const d = await run('zfs', ['destroy', '-r', '-f', '--', name]);
+                const d = await destroy(['-r', '-f', '--', name]);
                 if (d.status !== 0)
                     console.warn(`sigmavaultd: could not destroy the leftover snapshot views ${name}: ${firstError(d)}`);
             }
@@ -119,7 +141,7 @@ export class SnapshotViews {
     }
 
     private async destroyView(view: View, force: boolean): Promise<boolean> {
-        const r = await run('zfs', ['destroy', ...(force ? ['-f'] : []), '--', view.clone]);
+        const r = await destroy([...(force ? ['-f'] : []), '--', view.clone], force ? 8 : 1);
         if (r.status !== 0 && !/does not exist/.test(r.stderr)) {
             console.debug(`sigmavaultd: snapshot view ${view.clone} not destroyed yet: ${firstError(r)}`);
             return false;

@@ -124,8 +124,11 @@ export function labelledName(basename: string, label: string, n = 1): string {
     const bytes = (s: string): number => new TextEncoder().encode(s).length;
     if (bytes(ext) > 32)
         [stem, ext] = [basename, ''];
-    while (stem.length > 1 && bytes(stem + suffix + ext) > MAX_NAME_BYTES)
-        stem = [...stem].slice(0, -1).join('');
+    // Shortened by whole characters as a person sees them (grapheme clusters).
+    const graphemes = [...new Intl.Segmenter().segment(stem)].map(g => g.segment);
+    while (graphemes.length > 1 && bytes(graphemes.join('') + suffix + ext) > MAX_NAME_BYTES)
+        graphemes.pop();
+    stem = graphemes.join('');
     return `${stem}${suffix}${ext}`;
 }
 
