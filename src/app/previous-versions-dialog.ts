@@ -23,15 +23,21 @@ function when(seconds: number): string {
     return GLib.DateTime.new_from_unix_local(Math.floor(seconds)).format(_('%-d %B %Y, %H:%M')) ?? '';
 }
 
-/** Where the version is kept: "In snapshot daily-3 (…)" or "In 3 snapshots, the newest daily-3 (…)". */
-export function snapshotsText(v: FileVersion): string {
+function shortWhen(seconds: number): string {
+    // Translators: a short date and time as in "30 Nov 2026, 09:00" (GLib.DateTime.format codes).
+    return GLib.DateTime.new_from_unix_local(Math.floor(seconds)).format(_('%-d %b %Y, %H:%M')) ?? '';
+}
+
+/** Size and where the version is kept: "31 bytes · in snapshot daily-3 of 30 Nov 2026, 09:00 and 1 older one". */
+export function versionSubtitle(v: FileVersion): string {
     const newest = v.snapshots[0];
     if (newest === undefined)
-        return '';
-    if (v.snapshots.length === 1)
-        return format(_('In snapshot %s of %s'), newest.name, when(newest.creation));
-    return format(ngettext('In %d snapshot, the newest %s of %s', 'In %d snapshots, the newest %s of %s', v.snapshots.length),
-        v.snapshots.length, newest.name, when(newest.creation));
+        return formatSize(v.size);
+    const older = v.snapshots.length - 1;
+    if (older === 0)
+        return format(_('%s · in snapshot %s of %s'), formatSize(v.size), newest.name, shortWhen(newest.creation));
+    return format(ngettext('%s · in snapshot %s of %s and %d older one', '%s · in snapshot %s of %s and %d older ones', older),
+        formatSize(v.size), newest.name, shortWhen(newest.creation), older);
 }
 
 export class PreviousVersionsDialog extends Adw.Dialog {
@@ -53,7 +59,7 @@ export class PreviousVersionsDialog extends Adw.Dialog {
     declare private _busy: boolean;
 
     constructor(path: string, bus: Gio.DBusConnection | null = null) {
-        super({ title: _('Previous Versions'), content_width: 560, content_height: 520, follows_content_size: false });
+        super({ title: _('Previous Versions'), content_width: 640, content_height: 440, follows_content_size: false });
         this._path = path;
         this._bus = bus;
         this._rows = [];
@@ -79,6 +85,8 @@ export class PreviousVersionsDialog extends Adw.Dialog {
 
         this._empty = new Adw.StatusPage({ icon_name: 'document-open-recent-symbolic', title: _('No Previous Versions') });
         this._error = new Adw.StatusPage({ icon_name: 'dialog-warning-symbolic', title: _('Previous Versions Unavailable') });
+        for (const status of [this._empty, this._error])
+            status.add_css_class('compact');
         this._stack = new Gtk.Stack({ vexpand: true });
         this._stack.add_named(loading, 'loading');
         this._stack.add_named(page, 'list');
@@ -154,10 +162,14 @@ export class PreviousVersionsDialog extends Adw.Dialog {
     private row(v: FileVersion): Adw.ActionRow {
         const row = new Adw.ActionRow({
             title: format(_('Modified %s'), when(v.mtimeUs / 1e6)),
-            subtitle: `${formatSize(v.size)} · ${snapshotsText(v)}`,
+            subtitle: versionSubtitle(v),
         });
-        const open = new Gtk.Button({ label: _('_Open'), use_underline: true, valign: Gtk.Align.CENTER,
-            tooltip_text: _('Open this version read-only in its default app') });
+        if (v.snapshots.length > 1)
+            row.tooltip_text = format(_('In snapshots %s'), v.snapshots.map(s => s.name).join(', '));
+        const open = new Gtk.Button({ icon_name: 'document-open-symbolic', valign: Gtk.Align.CENTER,
+            tooltip_text: _('Open Read-Only') });
+        open.add_css_class('flat');
+        open.update_property([Gtk.AccessibleProperty.LABEL], [_('Open this version read-only in its default app')]);
         open.connect('clicked', () => {
             void this.open(v);
         });
@@ -240,7 +252,7 @@ export class PreviousVersionsDialog extends Adw.Dialog {
                 ? format(_('Restored; the previous file is now “%s”'), GLib.path_get_basename(result.kept))
                 : format(_('Restored as “%s”'), restored);
             this.toast(message, {
-                label: _('Show in Files'),
+                label: _('Show'),
                 run: () => {
                     const root = this.get_root();
                     new Gtk.FileLauncher({ file: Gio.File.new_for_path(result.restored) })

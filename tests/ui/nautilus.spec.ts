@@ -59,6 +59,9 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         GLib.mkdir_with_parents(screenshots, 0o755);
         sys = await TestSystem.start();
         await sys.createPool('tank', 'mirror', 2);
+        // An earlier version in a snapshot, for "Restore Previous Version…".
+        writeFile(FILE, 'last quarter\n');
+        await sys.zfs('snapshot', 'tank@before');
         writeFile(FILE, 'quarterly numbers\n');
         writeFile(OTHER_FILE, 'notes\n');
         session = await TestSession.start('nautilus', { display: true });
@@ -122,17 +125,20 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
     }
 
     /**
-     * Moves to "Show in SigmaVault" and activates it. Extension items are the
+     * Moves to one of our items and activates it. Extension items are the
      * section just above Properties, the last item: Up from the first item
-     * wraps to Properties, Up again is ours (the screenshot shows which).
+     * wraps to Properties, Up again is "Show in SigmaVault", once more
+     * "Restore Previous Version…" (the screenshot shows which).
      */
-    async function chooseShowInSigmaVault(shot: string): Promise<void> {
-        await x('xdotool', 'key', 'Up');
-        await x('xdotool', 'key', 'Up');
+    async function chooseItem(ups: number, shot: string): Promise<void> {
+        for (let i = 0; i < ups; i++)
+            await x('xdotool', 'key', 'Up');
         await sleep(300);
         await screenshot(shot);
         await x('xdotool', 'key', 'Return');
     }
+    const chooseShowInSigmaVault = (shot: string): Promise<void> => chooseItem(2, shot);
+    const chooseRestorePreviousVersion = (shot: string): Promise<void> => chooseItem(3, shot);
 
     it(`Shift+F10 on the selected ${FILE} opens the real context menu and Nautilus gets "Show in SigmaVault" from the provider`, async () => {
         await focusFiles();
@@ -146,6 +152,7 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         await screenshot('nautilus-tank.png');
         await openMenu();
         expect(log()).toContain(`offering "Show in SigmaVault" for ${FILE}`);
+        expect(log()).toContain(`offering "Restore Previous Version…" for ${FILE}`);
         const shot = await screenshot('nautilus-context-menu.png');
         expect(GLib.file_test(shot, GLib.FileTest.EXISTS)).toBeTrue();
     });
@@ -154,6 +161,15 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         await chooseShowInSigmaVault('nautilus-context-menu-item.png');
         await waitFor('ActivateAction on the Settings stand-in', () => settings.calls.length > 0, 15000, 100);
         expect(settings.calls).toEqual([{ action: 'show-pool', parameter: ['tank'] }]);
+    });
+
+    it('"Restore Previous Version…" in that menu activates previous-versions with the file\'s path', async () => {
+        settings.calls.length = 0;
+        await focusFiles();
+        await openMenu();
+        await chooseRestorePreviousVersion('nautilus-context-menu-versions.png');
+        await waitFor('ActivateAction on the Settings stand-in', () => settings.calls.length > 0, 15000, 100);
+        expect(settings.calls).toEqual([{ action: 'previous-versions', parameter: [new TextEncoder().encode(FILE)] }]);
     });
 
     it('with the stand-in gone, the same item D-Bus activates the real SigmaVault Settings, which opens a window', async () => {
@@ -180,6 +196,19 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
             const names = await Promise.all((await windows('.')).map(id => x('xdotool', 'getwindowname', id)));
             print(`# visible windows: ${names.map(n => JSON.stringify(n.trim())).join(', ')}`);
         }
+    });
+
+    it('"Restore Previous Version…" opens the Previous Versions dialog of the real SigmaVault Settings, which reads the snapshots', async () => {
+        const daemonLog = GLib.build_filenamev([sys.logDir, 'system-bus.log']);
+        const browsed = (): number => (readText(daemonLog).match(/snapshot\.browse by uid \d+ \(\S+\) on tank: succeeded/g) ?? []).length;
+        const before = browsed();
+        await focusFiles();
+        await openMenu();
+        await chooseRestorePreviousVersion('nautilus-context-menu-versions-2.png');
+        // The app asked the daemon for the snapshots of tank: the dialog is loading them.
+        await waitFor('the app to read the snapshots of tank', () => browsed() > before, 30000, 250);
+        await sleep(1500); // let it show the versions
+        await screenshot('settings-previous-versions-from-files.png');
     });
 });
 

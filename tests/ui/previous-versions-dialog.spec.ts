@@ -35,6 +35,13 @@ async function writeVersion(path: string, text: string, stamp: string): Promise<
     await check(['touch', '-d', stamp, '--', path]);
 }
 
+/** A window to present a dialog on, outside the screenshots. */
+function w2(): Gtk.Window {
+    const w = new Adw.Window({ default_width: 1000, default_height: 700 });
+    w.present();
+    return w;
+}
+
 describe('SigmaVault Settings: Previous Versions', () => {
     let sys: TestSystem;
     let session: TestSession;
@@ -111,11 +118,15 @@ describe('SigmaVault Settings: Previous Versions', () => {
         expect(t).toContain('Quarterly report.odt');
         expect(t).toContain('Earlier Versions');
         expect(t.some(x => /^Modified 29 November 2026, 11:05$/.test(x))).withContext(t.join('\n')).toBeTrue();
-        expect(t.some(x => /^31 bytes · In 2 snapshots, the newest daily-2026-11-30 of /.test(x))).withContext(t.join('\n')).toBeTrue();
-        expect(t.some(x => /^12 bytes · In snapshot daily-2026-11-28 of /.test(x))).withContext(t.join('\n')).toBeTrue();
+        expect(t.some(x => /^31 bytes · in snapshot daily-2026-11-30 of .* and 1 older one$/.test(x))).withContext(t.join('\n')).toBeTrue();
+        expect(t.some(x => /^12 bytes · in snapshot daily-2026-11-28 of [^·]+$/.test(x))).withContext(t.join('\n')).toBeTrue();
         // Every control is labelled.
         for (const b of findAll(dialog, Adw.SplitButton))
             expect(b.tooltip_text).toBe('Restore this version beside the current file');
+        const opens = findAll(dialog, Gtk.Button).filter(b => b.icon_name === 'document-open-symbolic');
+        expect(opens.length).toBe(2);
+        for (const b of opens)
+            expect(b.tooltip_text).toBe('Open Read-Only');
         w.destroy();
         await shoot('list', async sw => {
             await open(sw, FILE);
@@ -176,6 +187,11 @@ describe('SigmaVault Settings: Previous Versions', () => {
         await shoot('empty', async sw => {
             await open(sw, SAME, 'empty');
         });
+        const ew = w2();
+        await open(ew, '/etc/hostname', 'error');
+        await settle(ew);
+        expect(visibleTexts(ew).join('\n')).toContain('/etc/hostname is not in a storage pool');
+        ew.destroy();
         await shoot('error', async sw => {
             await open(sw, '/etc/hostname', 'error');
         });

@@ -15,7 +15,7 @@
 // free name of its own, so it stays recoverable.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { BUS_NAME, datasetPath, MANAGER_IFACE, MANAGER_PATH } from '../dbus-names.js';
+import { BUS_NAME, datasetPath, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../dbus-names.js';
 import { callDataset } from '../dataset-info.js';
 import { _, format } from '../i18n.js';
 import { pathComponents } from '../mount-lookup.js';
@@ -144,7 +144,14 @@ export async function findVersions(bus: Gio.DBusConnection, path: string, option
     // daemon is not asked, no snapshot is looked at.
     if (!info.get_attribute_boolean('access::can-read'))
         throw new VersionError(format(_('You cannot read %s, so its previous versions cannot be shown to you.'), path));
-    const dataset = await datasetOf(bus, path);
+    let dataset: string;
+    try {
+        dataset = await datasetOf(bus, path);
+    } catch (e) {
+        if (e instanceof GLib.Error && Gio.DBusError.get_remote_error(e) === ErrorName.NotFound)
+            throw new VersionError(format(_('%s is not in a storage pool, so no snapshot holds earlier versions of it.'), path));
+        throw e;
+    }
     const reply = await callDataset(bus, datasetPath(dataset), 'SnapshotDirectories',
         new GLib.Variant('(a{sv})', [options.limit !== undefined ? { limit: new GLib.Variant('u', options.limit) } : {}]),
         10 * 60 * 1000);
