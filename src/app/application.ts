@@ -63,7 +63,9 @@ export class Application extends Adw.Application {
         // From Files' "Restore Previous Version…": the path as bytes (file names need not be UTF-8).
         const versions = new Gio.SimpleAction({ name: 'previous-versions', parameter_type: new GLib.VariantType('ay') });
         versions.connect('activate', (_a, param) => {
-            const bytes = param?.get_bytestring() ?? new Uint8Array();
+            // deepUnpack, not get_bytestring: that gives "" for bytes without a trailing NUL.
+            const raw = param?.deepUnpack();
+            const bytes = raw instanceof Uint8Array ? raw : new Uint8Array();
             this.showPreviousVersions(new TextDecoder().decode(bytes.at(-1) === 0 ? bytes.subarray(0, -1) : bytes));
         });
         this.add_action(versions);

@@ -205,10 +205,13 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         await focusFiles();
         await openMenu();
         await chooseRestorePreviousVersion('nautilus-context-menu-versions-2.png');
-        // The app asked the daemon for the snapshots of tank: the dialog is loading them.
-        await waitFor('the app to read the snapshots of tank', () => browsed() > before, 30000, 250);
-        await sleep(1500); // let it show the versions
-        await screenshot('settings-previous-versions-from-files.png');
+        try {
+            // The app asked the daemon for the snapshots of tank: the dialog is loading them.
+            await waitFor('the app to read the snapshots of tank', () => browsed() > before, 30000, 250);
+            await sleep(4000); // let it show the versions (its fade-in is slow under load)
+        } finally {
+            await screenshot('settings-previous-versions-from-files.png');
+        }
     });
 });
 
