@@ -18,6 +18,9 @@ export interface AlertSource {
     disconnect(id: number): void;
 }
 
+/** Alert classes whose notification offers Start Scrub. */
+export const SCRUB_HELPS: ReadonlySet<string> = new Set(['device-errors', 'scrub-errors', 'scrub-overdue']);
+
 const PRIORITY: Readonly<Record<AlertInfo['level'], Gio.NotificationPriority>> = {
     info: Gio.NotificationPriority.LOW,
     warning: Gio.NotificationPriority.NORMAL,
@@ -81,7 +84,8 @@ export class AlertWatcher {
             n.add_button_with_target(_('Open Pool'), 'app.show-pool', pool);
         }
         // Errors on a device or found by a scrub: a scrub repairs what redundancy can.
-        if (alert.pool && (alert.alertClass === 'device-errors' || alert.alertClass === 'scrub-errors'))
+        // A missed scheduled scrub: run it now.
+        if (alert.pool && SCRUB_HELPS.has(alert.alertClass))
             n.add_button_with_target(_('Start Scrub'), 'app.start-scrub', new GLib.Variant('s', alert.pool));
         n.add_button_with_target(_('Dismiss'), 'app.dismiss-alert', new GLib.Variant('s', alert.path));
         this.app.send_notification(notificationId(alert), n);

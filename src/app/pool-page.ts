@@ -12,6 +12,7 @@ import { healthCssClass, healthIconName } from './health-icon.js';
 import { poolActionsGroup } from './pool-actions.js';
 import type { PoolStore } from './pool-store.js';
 import { lastScrubText, ScrubRow } from './scrub-row.js';
+import { ScrubScheduleRow } from './scrub-schedule-dialog.js';
 
 function vdevKind(type: string): string {
     switch (type) {
@@ -94,6 +95,8 @@ export class PoolPage extends Adw.Bin {
         // Scrubbing is what keeps the data honest: right under the health.
         const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
         scrub.add(this._store ? new ScrubRow(this._store, pool) : this.infoRow(_('Last Scrub'), lastScrubText(pool)));
+        if (this._store)
+            scrub.add(new ScrubScheduleRow(this._store, pool));
         scrub.add(this.infoRow(_('Data Errors'), pool.errors || _('None known')));
         scrub.add(this.infoRow(_('Pool ID'), pool.guid));
         page.add(scrub);

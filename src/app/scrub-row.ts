@@ -4,28 +4,17 @@
 import Adw from 'gi://Adw';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
-import { formatPercent, formatSize } from '../shared/format.js';
-import { _, format, ngettext } from '../shared/i18n.js';
-import { formatSeconds, formatTime, jobSpeed, jobStateLabel } from '../shared/job-format.js';
+import { formatPercent } from '../shared/format.js';
+import { _, format } from '../shared/i18n.js';
+import { jobSpeed, jobStateLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import type { PoolInfo } from '../shared/pool-info.js';
+import { lastScrubText } from '../shared/scrub-schedule.js';
 import { scrubPool } from './job-actions.js';
 import type { PoolStore } from './pool-store.js';
 
-/** The last scrub in words, from the pool's numbers where it has them, else from ZFS's own line. */
-export function lastScrubText(pool: PoolInfo): string {
-    const last = pool.lastScrub;
-    if (last !== null) {
-        const repaired = last.repaired > 0 ? format(_('repaired %s'), formatSize(last.repaired)) : _('nothing to repair');
-        // Translators: e.g. "Finished 11/22/26 02:30:23 after 5 s: nothing to repair, 0 errors".
-        // zfs-fuse counts whole minutes: 0 means it took less than one.
-        const took = last.duration === 0 ? _('less than a minute') : formatSeconds(last.duration);
-        return format(_('Finished %s after %s: %s, %s'), formatTime(last.end), took, repaired,
-            format(ngettext('%d error', '%d errors', last.errors), last.errors));
-    }
-    // ZFS says "none requested" when the pool was never scrubbed.
-    return pool.scan === '' || pool.scan === 'none requested' ? _('Never scrubbed') : pool.scan;
-}
+// Kept here for the pool page, which shows it without a store.
+export { lastScrubText };
 
 export class ScrubRow extends Adw.ActionRow {
     static {

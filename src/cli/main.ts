@@ -8,6 +8,7 @@
 //   sigmavaultctl alert … (src/cli/alerts.ts)
 //   sigmavaultctl pool create|import|export|destroy|layouts … (src/cli/pools.ts)
 //   sigmavaultctl file … (src/cli/files.ts)
+//   sigmavaultctl pool status … / pool scrub-schedule … (src/cli/pool-status.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
@@ -22,6 +23,7 @@ import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { POLICY_USAGE, runPolicyCommand } from './snapshot-policy.js';
 import { POOL_COMMANDS, POOL_USAGE, PoolUsageError, runPoolCommand } from './pools.js';
 import { FILE_USAGE, FileUsageError, runFileCommand } from './files.js';
+import { POOL_STATUS_USAGE, runPoolStatusCommand, ScheduleUsageError } from './pool-status.js';
 import { table } from './table.js';
 import { formatPercent, formatSize, healthLabel } from '../shared/format.js';
 import { capacityFraction, severity, worstHealth } from '../shared/health.js';
@@ -35,7 +37,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
+  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${POOL_STATUS_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -143,6 +145,15 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof JobUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof JobUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'pool' && (words[1] === 'status' || words[1] === 'scrub-schedule')) {
+        try {
+            await runPoolStatusCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+            return 0;
+        } catch (e) {
+            printerr(e instanceof ScheduleUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof ScheduleUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'disk' && (words[1] === 'selftest' || words[1] === 'selftest-log')) {

@@ -23,6 +23,7 @@ import { PoolObject } from './objects/pool-object.js';
 import { PoolLifecycle } from './pools/pool-lifecycle.js';
 import { parseOptions } from './options.js';
 import { authorize, callerOf } from './polkit.js';
+import { ScrubScheduler } from './schedule/scrub-scheduler.js';
 import { inspectTools } from './tool-versions.js';
 import { findTool, run, ToolFailedError } from './tools.js';
 import { probeZfs, readPools, type ZfsState } from './zfs/backend.js';
@@ -47,6 +48,7 @@ export class Daemon {
     private readonly alerts: AlertManager;
     private readonly lifecycle: PoolLifecycle;
     private current: Pool[] = [];
+    private readonly schedules: ScrubScheduler;
     private mounts: Mount[] = [];
     /** The pools as last read (capacity for the snapshot policies). */
     private poolList: Pool[] = [];
@@ -85,6 +87,13 @@ export class Daemon {
         this.snapshotPolicies.load();
         this.datasets = new Datasets(connection, this.manager, () => this.refresh(), this.snapshotPolicies);
         this.alerts = new AlertManager(this.manager, connection);
+        this.schedules = new ScrubScheduler({
+            connection, jobs: this.jobs, scrubs: this.scrubs, alerts: this.alerts, zfs: () => this.zfs,
+            refresh: () => this.refresh(),
+            publish: (name, props) => {
+                this.pools.get(name)?.setExtra(props);
+            },
+        });
         this.disks.onChanged = disks => {
             this.alerts.sync(diskAlerts(disks), DISK_ALERT_CLASSES);
         };
@@ -104,6 +113,7 @@ export class Daemon {
     stop(): void {
         this.disks.stop();
         this.snapshotPolicies.stop();
+        this.schedules.stop();
         this.datasets.views.stopSync(findTool('zfs'));
         for (const m of this.monitors)
             m.cancel();
@@ -215,6 +225,8 @@ export class Daemon {
         // Snapshots due (after a suspend, or a pool imported again) are taken here.
         if (this.zfs.available)
             this.snapshotPolicies.reschedule();
+        // While ZFS is away, due scrubs fail visibly on the pools last seen.
+        this.schedules.observe(this.zfs.available ? pools : null);
         this.readMounts();
         this.rescheduleTimer();
     }
@@ -232,7 +244,8 @@ export class Daemon {
                     Scrub: (name, args, inv) => this.scrubs.handle(name, args, inv),
                     Export: (name, args, inv) => this.lifecycle.export(name, args, inv),
                     Destroy: (name, args, inv) => this.lifecycle.destroy(name, args, inv),
-                });
+                    SetScrubSchedule: (name, args, inv) => this.schedules.handleSet(name, args, inv),
+                }, this.schedules.propertiesOf(pool.guid));
                 this.pools.set(pool.name, obj);
                 this.manager.export(obj.object);
             }

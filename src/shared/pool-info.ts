@@ -2,6 +2,7 @@
 // validated: a client trusts the daemon no more than the daemon trusts zpool.
 import { z } from './vendor/zod.js';
 import { asHealth } from './health.js';
+import { parseScheduleProperty } from './scrub-schedule.js';
 
 const u64 = z.union([z.number(), z.bigint()]).transform(v => Number(v));
 
@@ -31,6 +32,8 @@ export const PoolInfoSchema = z.object({
     LastScrubDuration: u64.default(0),
     LastScrubErrors: u64.default(0),
     LastScrubRepaired: u64.default(0),
+    ScrubSchedule: z.record(z.unknown()).default({}),
+    NextScrub: u64.default(0),
 }).transform(p => ({
     name: p.Name,
     guid: p.Guid,
@@ -51,6 +54,10 @@ export const PoolInfoSchema = z.object({
     lastScrub: p.LastScrubEnd > 0
         ? { end: p.LastScrubEnd, duration: p.LastScrubDuration, errors: p.LastScrubErrors, repaired: p.LastScrubRepaired }
         : null,
+    /** The daemon's scrub schedule for the pool, null when it has none. */
+    scrubSchedule: parseScheduleProperty(p.ScrubSchedule),
+    /** When the next scheduled scrub starts, µs since the epoch; 0 without a schedule. */
+    nextScrub: p.NextScrub,
 }));
 export type PoolInfo = z.output<typeof PoolInfoSchema>;
 

@@ -153,3 +153,8 @@ export function connectToBus(socket: string): Promise<Gio.DBusConnection> {
             null, null);
     });
 }
+
+/** Runs a command as svuser, the test root's unprivileged user (polkit's test rules refuse it everything). */
+export function asSvuser(...argv: string[]): Promise<RunResult> {
+    return run(['setpriv', '--reuid=svuser', '--regid=svuser', '--init-groups', '--', ...argv]);
+}

@@ -7,8 +7,8 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { BUS_NAME, ErrorName, JOB_IFACE, POOL_IFACE, poolPath } from '../../src/shared/dbus-names.js';
 import { readDaemon } from '../../src/shared/daemon-client.js';
-import { callDaemon, type CallOutcome } from '../harness/dbus.js';
-import { check, run, waitFor } from '../harness/process.js';
+import { callDaemon, type CallOutcome, type Completion, CompletedSignals } from '../harness/dbus.js';
+import { asSvuser, check, run, waitFor } from '../harness/process.js';
 import { TestSystem } from '../harness/system.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
@@ -22,8 +22,7 @@ type Props = Record<string, unknown>;
 describe('jobs: scrubs as jobs', () => {
     let sys: TestSystem;
     let disks: string[];
-    const completed: { path: string; success: boolean; message: string }[] = [];
-    let subscription = 0;
+    let completions: CompletedSignals | null = null;
 
     const scrub = (action: string, options: Record<string, GLib.Variant> = NO_INTERACTION): Promise<CallOutcome> =>
         callDaemon(sys.systemBus, poolPath('tank'), POOL_IFACE, 'Scrub', new GLib.Variant('(sa{sv})', [action, options]));
@@ -41,11 +40,11 @@ describe('jobs: scrubs as jobs', () => {
         return String(r.value[0]);
     }
 
-    const completion = (path: string, timeoutMs = 60000): Promise<{ success: boolean; message: string }> =>
-        waitFor(`the Completed signal of ${path}`, () => completed.find(c => c.path === path), timeoutMs, 50);
-
-    const asUser = (...argv: string[]): ReturnType<typeof run> =>
-        run(['setpriv', '--reuid=svuser', '--regid=svuser', '--init-groups', '--', ...argv]);
+    const completion = (path: string): Promise<Completion> => {
+        if (completions === null)
+            throw new Error('not set up');
+        return completions.of(path);
+    };
 
     beforeAll(async () => {
         sys = await TestSystem.start();
@@ -54,16 +53,11 @@ describe('jobs: scrubs as jobs', () => {
         await check(['dd', 'if=/dev/urandom', 'of=/tank/data', 'bs=1M', 'count=600', 'status=none']);
         await check(['sync']);
         await run(['rm', '-f', '--', HISTORY]);
-        subscription = sys.systemBus.signal_subscribe(null, JOB_IFACE, 'Completed', null, null,
-            Gio.DBusSignalFlags.NONE, (_c, _sender, path, _iface, _signal, params) => {
-                const [success, message] = params.deepUnpack<[boolean, string]>();
-                completed.push({ path, success, message });
-            });
+        completions = new CompletedSignals(sys.systemBus);
     }, 180000);
 
     afterAll(async () => {
-        if (subscription)
-            sys.systemBus.signal_unsubscribe(subscription);
+        completions?.stop();
         await sys.stop();
     });
 
@@ -135,17 +129,17 @@ describe('jobs: scrubs as jobs', () => {
     });
 
     it('refuses an unprivileged user starting or cancelling a scrub; reads stay open', async () => {
-        const start = await asUser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', poolPath('tank'),
+        const start = await asSvuser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', poolPath('tank'),
             '--method', `${POOL_IFACE}.Scrub`, 'start', '{}');
         expect(start.status).not.toBe(0);
         expect(start.stderr).toContain(ErrorName.NotAuthorized);
 
         const path = pathOf(await scrub('start'));
-        const cancel = await asUser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', path,
+        const cancel = await asSvuser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', path,
             '--method', `${JOB_IFACE}.Cancel`, '{}');
         expect(cancel.status).not.toBe(0);
         expect(cancel.stderr).toContain(ErrorName.NotAuthorized);
-        const read = await asUser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', path,
+        const read = await asSvuser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', path,
             '--method', 'org.freedesktop.DBus.Properties.Get', JOB_IFACE, 'State');
         expect(read.status).withContext(read.stderr).toBe(0);
         await completion(path);

@@ -14,7 +14,7 @@ export interface AlertCandidate {
     /** De-duplication key: one condition, one alert. */
     readonly key: string;
     readonly alertClass: 'pool-unhealthy' | 'pool-capacity' | 'device-errors' | 'scrub-errors'
-        | 'smart-failing' | 'disk-temperature';
+        | 'smart-failing' | 'disk-temperature' | 'scrub-overdue';
     readonly level: AlertLevel;
     readonly title: string;
     readonly message: string;
@@ -105,6 +105,32 @@ export const POOL_ALERT_CLASSES: ReadonlySet<AlertCandidate['alertClass']> =
 export function poolAlerts(pools: readonly Pool[]): AlertCandidate[] {
     return pools.flatMap(p => [unhealthy(p), capacity(p), ...deviceErrors(p), scrubErrors(p)])
         .filter((a): a is AlertCandidate => a !== null);
+}
+
+/** A scheduled scrub that did not happen, as the scrub scheduler decides (schedule/next-scrub.ts). */
+export interface OverdueScrub {
+    readonly pool: string;
+    /** When it was due and when the last scrub ended, in words the daemon formats; lastScrub '' if never. */
+    readonly due: string;
+    readonly lastScrub: string;
+    /** Why, when the daemon knows (the failed job's message). */
+    readonly reason: string;
+}
+
+export const SCRUB_ALERT_CLASSES: ReadonlySet<AlertCandidate['alertClass']> = new Set(['scrub-overdue']);
+
+export function scrubOverdueAlert(o: OverdueScrub): AlertCandidate {
+    const last = o.lastScrub === '' ? _('The pool has never been scrubbed.')
+        : format(_('The last scrub ended %s.'), o.lastScrub);
+    return {
+        key: `scrub-overdue:${o.pool}`,
+        alertClass: 'scrub-overdue',
+        level: 'warning',
+        title: format(_('Pool %s missed its scheduled scrub'), o.pool),
+        message: [format(_('The scrub due %s did not complete.'), o.due), o.reason, last,
+            _('Start a scrub now, or it runs at the next scheduled time.')].filter(p => p !== '').join(' '),
+        pool: o.pool,
+    };
 }
 
 /**

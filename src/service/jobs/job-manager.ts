@@ -162,7 +162,7 @@ export class Job implements JobControl {
         };
         this.log(outcome.message);
         this.iface.emitSignal('Completed', new GLib.Variant('(bs)', [outcome.state === 'succeeded', outcome.message]));
-        this.manager.finished();
+        this.manager.finished(this);
     }
 }
 
@@ -172,6 +172,8 @@ export class JobManager {
     private readonly jobs = new Map<number, Job>();
     private nextId = 1;
     private readonly file: string;
+    /** Called when a job has ended (after its history was written). */
+    readonly onFinished: ((job: Job) => void)[] = [];
 
     constructor(private readonly server: Gio.DBusObjectManagerServer, private readonly connection: Gio.DBusConnection) {
         this.file = statePath('jobs.json');
@@ -281,8 +283,10 @@ export class JobManager {
         await job.onCancel();
     }
 
-    finished(): void {
+    finished(job: Job): void {
         this.persist();
+        for (const listener of this.onFinished)
+            listener(job);
         // Drop the oldest finished jobs beyond the limit.
         const keep = new Set(bounded(this.all.map(j => j.snapshot)).map(r => r.id));
         for (const [id, j] of this.jobs) {

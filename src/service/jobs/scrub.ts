@@ -127,6 +127,13 @@ export class Scrubs {
         return new GLib.Variant('(o)', [result.path]);
     }
 
+    /** Starts a scrub for the scrub schedule (as root); a scrub already running is joined. */
+    startScheduled(pool: string, note: string): { job: Job; existing: boolean } {
+        const r = this.start(pool, 0, false);
+        r.job.log(r.existing ? `${note} A scrub was already running; the schedule counts it.` : note);
+        return r;
+    }
+
     private start(pool: string, uid: number, adopt: boolean, kind: 'scrub' | 'resilver' = 'scrub'): { job: Job; existing: boolean } {
         return this.jobs.start({
             operation: kind === 'scrub' ? 'pool-scrub' : 'pool-resilver',

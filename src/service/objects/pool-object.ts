@@ -60,21 +60,24 @@ export interface PoolMethods {
     Scrub: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
     Export: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
     Destroy: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+    SetScrubSchedule: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
 }
 
 export class PoolObject {
     readonly object: Gio.DBusObjectSkeleton;
     private readonly iface: ExportedInterface;
 
-    constructor(private pool: Pool, methods: PoolMethods) {
+    /** `schedule`: the ScrubSchedule and NextScrub properties, which the scrub scheduler keeps. */
+    constructor(private pool: Pool, methods: PoolMethods, schedule: Record<string, GLib.Variant>) {
         const bound: Record<string, MethodHandler> = {
             ClearErrors: (args, inv) => methods.ClearErrors(this.pool.name, args, inv),
             Scrub: (args, inv) => methods.Scrub(this.pool.name, args, inv),
             Export: (args, inv) => methods.Export(this.pool.name, args, inv),
             Destroy: (args, inv) => methods.Destroy(this.pool.name, args, inv),
+            SetScrubSchedule: (args, inv) => methods.SetScrubSchedule(this.pool.name, args, inv),
         };
         this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
-        this.iface.set(properties(pool));
+        this.iface.set({ ...properties(pool), ...schedule });
         this.object = Gio.DBusObjectSkeleton.new(poolPath(pool.name));
         this.object.add_interface(this.iface.skeleton);
     }
@@ -90,5 +93,10 @@ export class PoolObject {
     update(pool: Pool): void {
         this.pool = pool;
         this.iface.set(properties(pool));
+    }
+
+    /** Properties kept outside ZFS (the scrub schedule). */
+    setExtra(values: Record<string, GLib.Variant>): void {
+        this.iface.set(values);
     }
 }
