@@ -11,8 +11,9 @@ import { remoteErrorMessage } from '../shared/daemon-client.js';
 import { BUS_NAME, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
 import { _, format, ngettext } from '../shared/i18n.js';
 import type { PoolInfo } from '../shared/pool-info.js';
+import { nextScrub } from '../shared/next-scrub.js';
 import {
-    DEFAULT_THRESHOLD_DAYS, describeSchedule, describeThreshold, formatWhen, lastScrubText, MAX_THRESHOLD_DAYS,
+    clockText, DEFAULT_THRESHOLD_DAYS, describeSchedule, describeThreshold, formatWhen, lastScrubText, MAX_THRESHOLD_DAYS,
     type ScrubSchedule, scheduleVariants, weekdayName,
 } from '../shared/scrub-schedule.js';
 import type { PoolStore } from './pool-store.js';
@@ -40,7 +41,7 @@ function twoDigits(spin: Gtk.SpinButton): boolean {
 function clockSpin(max: number, value: number, label: string): Gtk.SpinButton {
     const spin = new Gtk.SpinButton({
         adjustment: new Gtk.Adjustment({ lower: 0, upper: max, step_increment: 1, page_increment: max > 30 ? 10 : 4 }),
-        orientation: Gtk.Orientation.VERTICAL, wrap: true, numeric: true, valign: Gtk.Align.CENTER, width_chars: 2,
+        orientation: Gtk.Orientation.VERTICAL, wrap: true, numeric: true, width_chars: 2,
     });
     spin.value = value;
     spin.connect('output', twoDigits);
@@ -60,13 +61,15 @@ export class ScrubScheduleDialog extends Adw.Dialog {
     declare private _weekday: Adw.ComboRow;
     declare private _day: Adw.SpinRow;
     declare private _time: Adw.ActionRow;
+    declare private _timeButton: Gtk.MenuButton;
     declare private _hour: Gtk.SpinButton;
     declare private _minute: Gtk.SpinButton;
     declare private _threshold: Adw.SpinRow;
     declare private _save: Gtk.Button;
+    declare private _next: Adw.ActionRow;
 
     constructor(store: PoolStore, pool: PoolInfo) {
-        super({ title: _('Scrub Schedule'), content_width: 480, follows_content_size: true });
+        super({ title: _('Scrub Schedule'), content_width: 460 });
         this._store = store;
         this._pool = pool;
         const s = pool.scrubSchedule;
@@ -112,14 +115,25 @@ export class ScrubScheduleDialog extends Adw.Dialog {
         });
         schedule.add(this._day);
 
+        // A compact button on the row; the spin buttons open in a popover.
         this._time = new Adw.ActionRow({ title: _('Time'), subtitle: _('Local time, 24-hour clock') });
         this._hour = clockSpin(23, s?.hour ?? 0, _('Hour'));
         this._minute = clockSpin(59, s?.minute ?? 0, _('Minute'));
-        const clock = new Gtk.Box({ spacing: 6, valign: Gtk.Align.CENTER });
+        const clock = new Gtk.Box({ spacing: 6, margin_top: 6, margin_bottom: 6, margin_start: 6, margin_end: 6 });
         clock.append(this._hour);
         clock.append(new Gtk.Label({ label: ':', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
         clock.append(this._minute);
-        this._time.add_suffix(clock);
+        this._timeButton = new Gtk.MenuButton({
+            valign: Gtk.Align.CENTER, popover: new Gtk.Popover({ child: clock }), tooltip_text: _('Change the time'),
+        });
+        this._timeButton.update_property([Gtk.AccessibleProperty.LABEL], [_('Time')]);
+        this._time.add_suffix(this._timeButton);
+        this._time.activatable_widget = this._timeButton;
+        for (const spin of [this._hour, this._minute]) {
+            spin.connect('value-changed', () => {
+                this.syncTime();
+            });
+        }
         schedule.add(this._time);
 
         this._threshold = new Adw.SpinRow({
@@ -133,8 +147,8 @@ export class ScrubScheduleDialog extends Adw.Dialog {
         schedule.add(this._threshold);
 
         const status = new Adw.PreferencesGroup({ title: _('Status') });
-        status.add(this.infoRow(_('Next Scrub'),
-            pool.nextScrub > 0 ? formatWhen(pool.nextScrub) : _('None planned')));
+        this._next = this.infoRow(_('Next Scrub'), '');
+        status.add(this._next);
         status.add(this.infoRow(_('Last Scrub'), lastScrubText(pool)));
 
         const page = new Adw.PreferencesPage();
@@ -150,8 +164,14 @@ export class ScrubScheduleDialog extends Adw.Dialog {
         this._frequency.connect('notify::selected', () => {
             this.syncVisible();
         });
+        for (const row of [this._weekday, this._day]) {
+            row.connect(row instanceof Adw.ComboRow ? 'notify::selected' : 'notify::value', () => {
+                this.syncNext();
+            });
+        }
         this.syncVisible();
         this.syncThreshold();
+        this.syncTime();
     }
 
     private infoRow(title: string, value: string): Adw.ActionRow {
@@ -168,10 +188,35 @@ export class ScrubScheduleDialog extends Adw.Dialog {
         this._day.visible = frequency === 'monthly';
         for (const row of [this._weekday, this._day, this._time, this._threshold])
             row.sensitive = on;
+        this.syncNext();
+    }
+
+    private syncTime(): void {
+        this._timeButton.label = clockText({ hour: this._hour.get_value_as_int(), minute: this._minute.get_value_as_int(), second: 0 });
+        this.syncNext();
+    }
+
+    /**
+     * The next scrub as the controls would plan it, computed as the daemon
+     * does; unchanged controls show the daemon's own plan.
+     */
+    private syncNext(): void {
+        const s = this.schedule;
+        const saved = this._pool.scrubSchedule;
+        let next = 0;
+        if (s !== null && saved !== null && JSON.stringify(s) === JSON.stringify(saved)) {
+            next = this._pool.nextScrub;
+        } else if (s !== null) {
+            const lastScrubEnd = Math.floor((this._pool.lastScrub?.end ?? 0) / 1e6);
+            next = nextScrub(s, { setAt: Math.floor(Date.now() / 1000), lastScrubEnd, attempted: 0 },
+                GLib.TimeZone.new_local()) * 1e6;
+        }
+        this._next.subtitle = next > 0 ? formatWhen(next) : _('None — automatic scrubs are off');
     }
 
     private syncThreshold(): void {
         const days = Math.round(this._threshold.value);
+        this.syncNext();
         this._threshold.subtitle = days === 0
             ? _('Days; with 0, the pool is scrubbed at every planned time')
             : format(ngettext('A planned scrub is skipped within %d day of the last one',

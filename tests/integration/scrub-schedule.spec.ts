@@ -4,7 +4,7 @@
 // starts the scrub through the same code path as a weekly 02:00 run.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { BUS_NAME, ErrorName, JOB_IFACE, POOL_IFACE, poolPath, ROOT_PATH } from '../../src/shared/dbus-names.js';
+import { BUS_NAME, ErrorName, POOL_IFACE, poolPath, ROOT_PATH } from '../../src/shared/dbus-names.js';
 import { type JobInfo, readJobs } from '../../src/shared/job-info.js';
 import { callDaemon, type CallOutcome, type Completion, CompletedSignals } from '../harness/dbus.js';
 import { asSvuser, check, run, waitFor } from '../harness/process.js';
@@ -38,7 +38,7 @@ describe('scrub schedules', () => {
     let sys: TestSystem;
     let completions: CompletedSignals;
 
-    const setSchedule = (schedule: Record<string, GLib.Variant>, options = NO_INTERACTION): Promise<CallOutcome> =>
+    const setSchedule = (schedule: Record<string, GLib.Variant>, options: Record<string, GLib.Variant> = NO_INTERACTION): Promise<CallOutcome> =>
         callDaemon(sys.systemBus, poolPath('tank'), POOL_IFACE, 'SetScrubSchedule',
             new GLib.Variant('(a{sv}a{sv})', [schedule, options]));
 
@@ -193,7 +193,7 @@ describe('scrub schedules', () => {
 
         await sys.startZfs();
         await waitFor('ZFS back', async () => await zfsAvailable() || undefined, 30000, 250);
-        await waitFor('the pool back', async () => (await pool().catch(() => ({} as Props))).Health === 'ONLINE' || undefined,
+        await waitFor('the pool back', async () => (await pool().catch((): Props => ({}))).Health === 'ONLINE' || undefined,
             30000, 250);
         expect((await alerts()).some(a => a.key === 'scrub-overdue:tank')).withContext('ZFS back, still no scrub').toBeTrue();
         const r = await callDaemon(sys.systemBus, poolPath('tank'), POOL_IFACE, 'Scrub',

@@ -4,7 +4,6 @@
 // warning, with screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { DatasetsPage as DatasetsPageType } from '../../src/app/datasets-page.js';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
@@ -12,7 +11,8 @@ import type { SnapshotsPage as SnapshotsPageType } from '../../src/app/snapshots
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { TestSession } from '../harness/session.js';
+import type { TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, settle, visibleTexts } from '../harness/widgets.js';
 
@@ -85,15 +85,7 @@ describe('SigmaVault Settings: datasets and snapshots', () => {
         }
         for (let i = SNAPSHOTS - 10; i < SNAPSHOTS; i++)
             await sys.zfs('snapshot', `tank/photos@auto-${String(i).padStart(4, '0')}`);
-        session = await TestSession.start('datasets-app', { display: true, displayEndsWithClients: true });
-        for (const [k, v] of Object.entries(session.envRecord()))
-            GLib.setenv(k, v, true);
-        GLib.setenv('GDK_BACKEND', 'x11', true);
-        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-        Adw.init();
-        const settings = Gtk.Settings.get_default();
-        if (settings)
-            settings.gtk_enable_animations = false;
+        session = await startAppSession('datasets-app');
         const [storeModule, windowModule, shotModule] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,

@@ -3,13 +3,13 @@
 // with screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, waitFor } from '../harness/process.js';
-import { TestSession } from '../harness/session.js';
+import type { TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
@@ -64,18 +64,7 @@ describe('SigmaVault Settings', () => {
         GLib.mkdir_with_parents(SHOTS, 0o755);
         sys = await TestSystem.start();
         disks = await sys.createPool('tank', 'mirror', 2);
-        session = await TestSession.start('settings-app', { display: true, displayEndsWithClients: true });
-        // This process is the app: it uses the session's display and bus.
-        for (const [k, v] of Object.entries(session.envRecord()))
-            GLib.setenv(k, v, true);
-        GLib.setenv('GDK_BACKEND', 'x11', true);
-        // GTK's shared session-bus connection must not end this process when
-        // the session bus stops at the end.
-        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-        Adw.init();
-        const settings = Gtk.Settings.get_default();
-        if (settings)
-            settings.gtk_enable_animations = false;
+        session = await startAppSession('settings-app');
         const [storeModule, windowModule, shotModule] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,

@@ -3,7 +3,7 @@
 import GLib from 'gi://GLib';
 import {
     calendarDaysBetween, dueScrub, isOverdue, nextScrub, occurrenceAfter, type ScheduleState,
-} from '../../src/service/schedule/next-scrub.js';
+} from '../../src/shared/next-scrub.js';
 import { parseScheduleArgument } from '../../src/service/schedule/scrub-scheduler.js';
 import { scheduleFromFlags } from '../../src/cli/pool-status.js';
 import { describeSchedule, type ScrubSchedule, ScrubScheduleSchema, scheduleVariants } from '../../src/shared/scrub-schedule.js';

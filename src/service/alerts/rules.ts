@@ -107,7 +107,7 @@ export function poolAlerts(pools: readonly Pool[]): AlertCandidate[] {
         .filter((a): a is AlertCandidate => a !== null);
 }
 
-/** A scheduled scrub that did not happen, as the scrub scheduler decides (schedule/next-scrub.ts). */
+/** A scheduled scrub that did not happen, as the scrub scheduler decides (shared/next-scrub.ts). */
 export interface OverdueScrub {
     readonly pool: string;
     /** When it was due and when the last scrub ended, in words the daemon formats; lastScrub '' if never. */

@@ -7,7 +7,7 @@
 // changes, so it is re-armed when logind announces a resume and never set
 // longer than an hour. Due runs missed while the daemon was not running are
 // caught up at start. "Scrub overdue" alerts are raised here, since only the
-// scheduler knows what was due (the rules themselves are pure: next-scrub.ts
+// scheduler knows what was due (the rules themselves are pure: shared/next-scrub.ts
 // decides, alerts/rules.ts words it).
 import type Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
@@ -26,7 +26,7 @@ import { readState, statePath, writeAtomically } from '../state-file.js';
 import type { ZfsState } from '../zfs/backend.js';
 import type { Pool } from '../zfs/model.js';
 import { parseScanText } from '../zfs/scan.js';
-import { isOverdue, nextScrub, type ScheduleState } from './next-scrub.js';
+import { isOverdue, nextScrub, type ScheduleState } from '../../shared/next-scrub.js';
 
 /** Longest single wait: a changed wall clock is noticed within this time. */
 const MAX_WAIT_S = 3600;
@@ -84,10 +84,11 @@ export class ScrubScheduler {
     constructor(private readonly deps: SchedulerDeps) {
         for (const e of this.load())
             this.entries.set(e.guid, e);
-        // A scheduled job that ends (failed or not) can change the overdue alert.
+        // A scrub that ends moves the threshold and can clear or raise the
+        // overdue alert; the job knows it before the next look at the pool.
         deps.jobs.onFinished.push(job => {
             if (job.snapshot.operation === 'pool-scrub')
-                this.syncAlerts();
+                this.scrubEnded(job);
         });
         this.sleepSubscription = deps.connection.signal_subscribe('org.freedesktop.login1',
             'org.freedesktop.login1.Manager', 'PrepareForSleep', '/org/freedesktop/login1', null, 0,
@@ -126,6 +127,19 @@ export class ScrubScheduler {
         } catch (e) {
             console.warn(`sigmavaultd: cannot write ${this.file}: ${e instanceof Error ? e.message : String(e)}`);
         }
+    }
+
+    private scrubEnded(job: Job): void {
+        const name = job.snapshot.lock.slice('scrub:'.length);
+        const pool = this.pools.find(p => p.name === name);
+        const e = pool ? this.entries.get(pool.guid) : undefined;
+        if (pool && e && job.state === 'succeeded') {
+            this.entries.set(pool.guid, { ...e, lastScrubEnd: Math.max(e.lastScrubEnd, Math.floor(job.snapshot.endTime / GLib.USEC_PER_SEC)) });
+            this.save();
+            this.publishAll();
+            this.arm();
+        }
+        this.syncAlerts();
     }
 
     private state(e: Entry): ScheduleState {

@@ -5,11 +5,12 @@
 // Occurrences are local wall-clock times (02:00 stays 02:00 across a DST
 // change). A time the clock skips (spring forward) runs at the jump (GLib
 // moves it to the first time after the gap); a time the clock shows twice
-// (fall back) runs once, at its standard-time instance. The threshold counts calendar days in local
-// time: a weekly scrub with threshold 7 runs every week even though each
-// ended a few hours after the previous week's start time.
+// (fall back) runs once, at its standard-time instance. The threshold
+// counts calendar days in local time: a weekly scrub with threshold 7 runs
+// every week even though each ended a few hours after the previous week's
+// start time. The daemon plans with it; the app previews with it.
 import GLib from 'gi://GLib';
-import type { ScrubSchedule } from '../../shared/scrub-schedule.js';
+import type { ScrubSchedule } from './scrub-schedule.js';
 
 export interface ScheduleState {
     /** When the schedule was set; nothing before it was ever due. */
