@@ -6,6 +6,7 @@ import {
 } from '../../src/shared/next-scrub.js';
 import { parseScheduleArgument } from '../../src/service/schedule/scrub-scheduler.js';
 import { scheduleFromFlags } from '../../src/cli/pool-status.js';
+import { scrubOverdueAlert } from '../../src/service/alerts/rules.js';
 import { describeSchedule, type ScrubSchedule, ScrubScheduleSchema, scheduleVariants } from '../../src/shared/scrub-schedule.js';
 
 const BERLIN = GLib.TimeZone.new_identifier('Europe/Berlin');
@@ -156,6 +157,18 @@ describe('next scrub', () => {
             expect(isOverdue(s, state, now, true, berlin)).toBeNull();
             // The next automatic try is the next scheduled time, not now again.
             expect(show(nextScrub(s, state, berlin))).toBe('2026-06-07 02:00 CEST');
+        });
+
+        it('words the alert with when it was due, why it did not run and the last scrub', () => {
+            const a = scrubOverdueAlert({ pool: 'tank', due: '2026-06-06 02:00', lastScrub: '2026-06-05 02:30',
+                reason: 'Could not start the scheduled scrub of pool tank: zfs-fuse is not running.' });
+            expect(a.key).toBe('scrub-overdue:tank');
+            expect(a.level).toBe('warning');
+            expect(a.title).toBe('Pool tank missed its scheduled scrub');
+            expect(a.message).toBe('The scrub due 2026-06-06 02:00 did not complete. Could not start the scheduled scrub of pool ' +
+                'tank: zfs-fuse is not running. The last scrub ended 2026-06-05 02:30. Start a scrub now, or it runs at the next scheduled time.');
+            expect(scrubOverdueAlert({ pool: 'tank', due: 'x', lastScrub: '', reason: '' }).message)
+                .toContain('The pool has never been scrubbed.');
         });
 
         it('clears when a scrub ends', () => {
