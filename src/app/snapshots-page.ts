@@ -1,8 +1,9 @@
 // A dataset's snapshots in a Gtk.ListView over a paged model: the model
 // knows only the total at first and fetches a page from the daemon when
 // the view asks for a row it does not have, so 10,000 snapshots scroll as
-// smoothly as ten. Take, roll back to (warning which newer snapshots will
-// be lost) and destroy snapshots.
+// smoothly as ten. Take (with a name template, of the datasets inside
+// too), roll back to (warning which newer snapshots will be lost), clone,
+// hold and release, and destroy snapshots, one or a selection of many.
 import Adw from 'gi://Adw';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
@@ -14,9 +15,14 @@ import { DATASET_IFACE } from '../shared/dbus-names.js';
 import { formatSize } from '../shared/format.js';
 import { _, format, ngettext } from '../shared/i18n.js';
 import { policyFields } from '../shared/snapshot-policy.js';
+import { relativeNameProblem } from './dataset-create-dialog.js';
+import { prompt, type Prompt } from './prompt-dialog.js';
 import { policySummary, SnapshotPolicyDialog } from './snapshot-policy-dialog.js';
+import { SnapshotTakeDialog } from './snapshot-take-dialog.js';
 
 const PAGE = 200;
+/** The tag of holds placed from the app (zfs hold keep …). */
+export const HOLD_TAG = 'keep';
 
 export class SnapshotItem extends GObject.Object {
     static {
@@ -91,6 +97,16 @@ export class PagedSnapshotModel extends GObject.Object {
         (this as unknown as Gio.ListModel).items_changed(0, old, total);
     }
 
+    /** The rows at `positions`, reading the pages not fetched yet. */
+    async rowsAt(positions: readonly number[]): Promise<SnapshotRow[]> {
+        const missing = new Set(positions.filter(p => !this._items.get(p)?.row).map(p => Math.floor(p / PAGE)));
+        const bus = Gio.bus_get_sync(Gio.BusType.SYSTEM, null);
+        const pages = new Map(await Promise.all([...missing].map(async i =>
+            [i, (await listSnapshots(bus, this._path, i * PAGE, PAGE)).page] as const)));
+        return positions.map(p => this._items.get(p)?.row ?? pages.get(Math.floor(p / PAGE))?.[p % PAGE])
+            .filter((r): r is SnapshotRow => r !== undefined && r !== null);
+    }
+
     private fetch(pageIndex: number): void {
         if (this._pending.has(pageIndex))
             return;
@@ -119,6 +135,37 @@ function createdText(seconds: number): string {
     return GLib.DateTime.new_from_unix_local(seconds)?.format(_('%x %H:%M')) ?? '';
 }
 
+interface RowWidgets {
+    readonly check: Gtk.CheckButton;
+    readonly title: Gtk.Label;
+    readonly subtitle: Gtk.Label;
+    readonly held: Gtk.Image;
+    readonly menu: Gtk.MenuButton;
+    item: SnapshotItem | null;
+    id: number;
+    /** The row's position while bound, for its check box. */
+    position: number;
+    /** li.selected → check.active, a binding in C: no JS closure on the list item. */
+    binding: GObject.Binding | null;
+}
+
+function rowMenu(r: SnapshotRow): Gio.Menu {
+    const m = new Gio.Menu();
+    const section = (items: readonly (readonly [string, string])[]): void => {
+        const sec = new Gio.Menu();
+        for (const [label, action] of items) {
+            const mi = new Gio.MenuItem();
+            mi.set_label(label);
+            mi.set_action_and_target_value(action, new GLib.Variant('s', r.name));
+            sec.append_item(mi);
+        }
+        m.append_section(null, sec);
+    };
+    section([[_('_Clone…'), 'snapshots.clone'], r.holds > 0 ? [_('Re_lease Hold'), 'snapshots.release'] : [_('_Hold'), 'snapshots.hold']]);
+    section([[_('_Roll Back to This Snapshot…'), 'snapshots.rollback'], [_('_Destroy…'), 'snapshots.destroy']]);
+    return m;
+}
+
 export class SnapshotsPage extends Adw.NavigationPage {
     static {
         GObject.registerClass({ GTypeName: 'SigmaVaultSnapshotsPage' }, this);
@@ -127,11 +174,17 @@ export class SnapshotsPage extends Adw.NavigationPage {
     declare private _dataset: string;
     declare private _path: string;
     declare readonly model: PagedSnapshotModel;
+    declare readonly selection: Gtk.MultiSelection;
     declare private _stack: Gtk.Stack;
     declare private _toasts: Adw.ToastOverlay;
     declare private _signalId: number;
     declare private _count: Gtk.Label;
     declare private _auto: Gtk.Label;
+    declare private _selectButton: Gtk.ToggleButton;
+    declare private _bar: Gtk.ActionBar;
+    declare private _selected: Gtk.Label;
+    declare private _destroySelected: Gtk.Button;
+    declare private _busy: Adw.Spinner;
 
     constructor(dataset: string, path: string) {
         super({ title: _('Snapshots'), tag: `snapshots-${dataset}` });
@@ -140,7 +193,7 @@ export class SnapshotsPage extends Adw.NavigationPage {
         this.model = new PagedSnapshotModel(path);
 
         // Widgets of each list row, set up once and rebound as rows scroll.
-        const rows = new Map<Gtk.ListItem, { title: Gtk.Label; subtitle: Gtk.Label; menu: Gtk.MenuButton; item: SnapshotItem | null; id: number }>();
+        const rows = new Map<Gtk.ListItem, RowWidgets>();
         const factory = new Gtk.SignalListItemFactory();
         const handlers: number[] = [];
         const attach = (): void => {
@@ -148,6 +201,7 @@ export class SnapshotsPage extends Adw.NavigationPage {
                 if (!(li instanceof Gtk.ListItem))
                     return;
                 const box = new Gtk.Box({ spacing: 12, margin_start: 12, margin_end: 6, margin_top: 8, margin_bottom: 8 });
+                const check = new Gtk.CheckButton({ valign: Gtk.Align.CENTER, visible: this._selectButton.active });
                 const text = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, hexpand: true, valign: Gtk.Align.CENTER });
                 const title = new Gtk.Label({ xalign: 0, ellipsize: 3 });
                 const subtitle = new Gtk.Label({ xalign: 0, ellipsize: 3 });
@@ -155,13 +209,26 @@ export class SnapshotsPage extends Adw.NavigationPage {
                 subtitle.add_css_class('caption');
                 text.append(title);
                 text.append(subtitle);
+                box.append(check);
                 box.append(new Gtk.Image({ icon_name: 'camera-photo-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
                 box.append(text);
+                const held = new Gtk.Image({ icon_name: 'changes-prevent-symbolic', visible: false, tooltip_text: _('Held: cannot be destroyed') });
+                held.update_property([Gtk.AccessibleProperty.LABEL], [_('Held')]);
+                box.append(held);
                 const menu = new Gtk.MenuButton({ icon_name: 'view-more-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Snapshot Actions') });
                 menu.add_css_class('flat');
                 box.append(menu);
                 li.child = box;
-                rows.set(li, { title, subtitle, menu, item: null, id: 0 });
+                const w: RowWidgets = { check, title, subtitle, held, menu, item: null, id: 0, position: -1, binding: null };
+                check.connect('toggled', () => {
+                    if (w.position < 0 || check.active === this.selection.is_selected(w.position))
+                        return;
+                    if (check.active)
+                        this.selection.select_item(w.position, false);
+                    else
+                        this.selection.unselect_item(w.position);
+                });
+                rows.set(li, w);
             }));
             handlers.push(factory.connect('teardown', (_f, li) => {
                 if (li instanceof Gtk.ListItem)
@@ -170,30 +237,28 @@ export class SnapshotsPage extends Adw.NavigationPage {
             handlers.push(factory.connect('bind', (_f, li) => {
                 const w = li instanceof Gtk.ListItem ? rows.get(li) : undefined;
                 const item = li instanceof Gtk.ListItem ? li.item : null;
-                if (w === undefined || !(item instanceof SnapshotItem))
+                if (w === undefined || !(item instanceof SnapshotItem) || !(li instanceof Gtk.ListItem))
                     return;
                 const fill = (): void => {
                     const r = item.row;
                     w.title.label = r ? r.name : _('Loading…');
                     w.subtitle.label = r
                         ? [createdText(r.creation), format(_('%s used'), formatSize(r.used)),
-                            r.holds > 0 ? format(ngettext('%d hold', '%d holds', r.holds), r.holds) : ''].filter(t => t !== '').join(' · ')
+                            r.holds > 0 ? format(ngettext('held (%d hold)', 'held (%d holds)', r.holds), r.holds) : ''].filter(t => t !== '').join(' · ')
                         : '';
+                    w.held.visible = r !== null && r.holds > 0;
                     w.menu.sensitive = r !== null;
                     if (r) {
-                        const m = new Gio.Menu();
-                        for (const [label, action] of [[_('Roll Back to This Snapshot…'), 'snapshots.rollback'], [_('Destroy…'), 'snapshots.destroy']] as const) {
-                            const mi = new Gio.MenuItem();
-                            mi.set_label(label);
-                            mi.set_action_and_target_value(action, new GLib.Variant('s', r.name));
-                            m.append_item(mi);
-                        }
-                        w.menu.menu_model = m;
+                        w.menu.menu_model = rowMenu(r);
+                        w.menu.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Actions for %s'), r.name)]);
+                        w.check.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Select %s'), r.name)]);
                     }
                 };
                 fill();
                 w.item = item;
                 w.id = item.connect('loaded', fill);
+                w.position = li.position;
+                w.binding = li.bind_property('selected', w.check, 'active', GObject.BindingFlags.SYNC_CREATE);
             }));
             handlers.push(factory.connect('unbind', (_f, li) => {
                 const w = li instanceof Gtk.ListItem ? rows.get(li) : undefined;
@@ -201,10 +266,16 @@ export class SnapshotsPage extends Adw.NavigationPage {
                     w.item.disconnect(w.id);
                     w.item = null;
                 }
+                if (w) {
+                    w.binding?.unbind();
+                    w.binding = null;
+                    w.position = -1;
+                }
             }));
         };
-        const selection = new Gtk.NoSelection({ model: this.model as unknown as Gio.ListModel });
-        const list = new Gtk.ListView({ model: selection, factory });
+        this.selection = new Gtk.MultiSelection({ model: this.model as unknown as Gio.ListModel });
+        const selection = this.selection;
+        const list = new Gtk.ListView({ model: selection, factory, enable_rubberband: true });
         list.add_css_class('card');
         list.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Snapshots of %s'), dataset)]);
         // ClampScrollable keeps the ListView the scrolled child, so only
@@ -235,32 +306,63 @@ export class SnapshotsPage extends Adw.NavigationPage {
         this._toasts = new Adw.ToastOverlay({ child: this._stack });
 
         const header = new Adw.HeaderBar({ title_widget: new Adw.WindowTitle({ title: _('Snapshots'), subtitle: dataset }) });
-        const take = new Gtk.Button({ icon_name: 'list-add-symbolic', tooltip_text: _('Take Snapshot') });
+        const take = new Gtk.Button({ icon_name: 'list-add-symbolic', tooltip_text: _('Take Snapshot…') });
+        take.update_property([Gtk.AccessibleProperty.LABEL], [_('Take Snapshot')]);
         take.connect('clicked', () => {
-            void this.takeSnapshot();
+            this.showTakeDialog();
         });
         header.pack_start(take);
+        this._selectButton = new Gtk.ToggleButton({ icon_name: 'selection-mode-symbolic', tooltip_text: _('Select') });
+        this._selectButton.update_property([Gtk.AccessibleProperty.LABEL], [_('Select Snapshots')]);
+        this._selectButton.connect('toggled', () => {
+            for (const w of rows.values())
+                w.check.visible = this._selectButton.active;
+            if (!this._selectButton.active)
+                selection.unselect_all();
+            this.syncBar();
+        });
+        header.pack_end(this._selectButton);
         const auto = new Gtk.Button({ icon_name: 'document-open-recent-symbolic', tooltip_text: _('Automatic Snapshots') });
         auto.connect('clicked', () => {
             void this.openPolicy();
         });
         header.pack_end(auto);
+
+        this._bar = new Gtk.ActionBar({ revealed: false });
+        const all = new Gtk.Button({ label: _('Select _All'), use_underline: true });
+        all.connect('clicked', () => selection.select_all());
+        this._bar.pack_start(all);
+        this._selected = new Gtk.Label({ ellipsize: 3 });
+        this._bar.set_center_widget(this._selected);
+        this._destroySelected = new Gtk.Button({ label: _('_Destroy…'), use_underline: true, sensitive: false });
+        this._destroySelected.add_css_class('destructive-action');
+        this._destroySelected.connect('clicked', () => {
+            void this.confirmDestroySelected();
+        });
+        this._busy = new Adw.Spinner({ visible: false });
+        this._bar.pack_end(this._destroySelected);
+        this._bar.pack_end(this._busy);
+        selection.connect('selection-changed', () => { this.syncBar(); });
+
         const view = new Adw.ToolbarView();
         view.add_top_bar(header);
         view.set_content(this._toasts);
+        view.add_bottom_bar(this._bar);
         this.set_child(view);
 
         const actions = new Gio.SimpleActionGroup();
-        const rollback = new Gio.SimpleAction({ name: 'rollback', parameter_type: new GLib.VariantType('s') });
-        rollback.connect('activate', (_a, p) => {
-            void this.confirmRollback(p?.unpack<string>() ?? '');
-        });
-        const destroy = new Gio.SimpleAction({ name: 'destroy', parameter_type: new GLib.VariantType('s') });
-        destroy.connect('activate', (_a, p) => {
-            void this.confirmDestroy(p?.unpack<string>() ?? '');
-        });
-        actions.add_action(rollback);
-        actions.add_action(destroy);
+        const action = (name: string, run: (snapshot: string) => unknown): void => {
+            const a = new Gio.SimpleAction({ name, parameter_type: new GLib.VariantType('s') });
+            a.connect('activate', (_a, p) => {
+                void run(p?.unpack<string>() ?? '');
+            });
+            actions.add_action(a);
+        };
+        action('rollback', n => this.confirmRollback(n));
+        action('destroy', n => this.confirmDestroy(n));
+        action('clone', n => this.clone(n));
+        action('hold', n => this.hold(n, true));
+        action('release', n => this.hold(n, false));
         this.insert_action_group('snapshots', actions);
 
         // Signals and the JS-implemented model are attached only while the
@@ -298,6 +400,7 @@ export class SnapshotsPage extends Adw.NavigationPage {
         } catch (e) {
             this.toast(remoteErrorMessage(e));
         }
+        this.syncBar();
         await this.showPolicy();
     }
 
@@ -340,23 +443,92 @@ export class SnapshotsPage extends Adw.NavigationPage {
         }
     }
 
-    private toast(text: string): void {
-        this._toasts.add_toast(new Adw.Toast({ title: GLib.markup_escape_text(text, -1), timeout: 5 }));
+    /** Enters or leaves selection mode (check boxes and the bar with Destroy). */
+    set selectionMode(on: boolean) {
+        this._selectButton.active = on;
+    }
+
+    /** Positions of the selected rows. */
+    selectedPositions(): number[] {
+        const set = this.selection.get_selection();
+        const out: number[] = [];
+        for (let i = 0, n = set.get_size(); i < n; i++)
+            out.push(set.get_nth(i));
+        return out;
+    }
+
+    private syncBar(): void {
+        const n = this.selection.get_selection().get_size();
+        this._bar.revealed = this._selectButton.active || n > 0;
+        this._selected.label = n === 0 ? _('Select snapshots to destroy') : format(ngettext('%d selected', '%d selected', n), n);
+        this._destroySelected.sensitive = n > 0 && !this._busy.visible;
+    }
+
+    private toast(text: string, timeout = 5): Adw.Toast {
+        const t = new Adw.Toast({ title: GLib.markup_escape_text(text, -1), timeout });
+        this._toasts.add_toast(t);
+        return t;
     }
 
     private async call(method: string, args: GLib.Variant): Promise<GLib.Variant | null> {
         try {
             return await callDataset(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), this._path, method, args);
         } catch (e) {
-            this.toast(remoteErrorMessage(e));
+            const alert = new Adw.AlertDialog({ heading: _('The Snapshots Were Not Changed'), body: remoteErrorMessage(e) });
+            alert.add_response('close', _('_Close'));
+            alert.present(this);
             return null;
         }
     }
 
-    async takeSnapshot(): Promise<void> {
-        const r = await this.call('CreateSnapshot', new GLib.Variant('(sba{sv})', ['manual-%Y-%m-%d-%H%M%S', false, {}]));
+    showTakeDialog(): SnapshotTakeDialog {
+        const dialog = new SnapshotTakeDialog(this._dataset);
+        void dialog.chosen.then(c => {
+            if (c)
+                void this.takeSnapshot(c.template, c.recursive);
+        });
+        dialog.present(this);
+        return dialog;
+    }
+
+    async takeSnapshot(template: string, recursive: boolean): Promise<string | null> {
+        const r = await this.call('CreateSnapshot', new GLib.Variant('(sba{sv})', [template, recursive, {}]));
+        const name = r ? r.deepUnpack<[string]>()[0] : null;
+        if (name)
+            this.toast(format(recursive ? _('Snapshot %s taken, with the datasets inside') : _('Snapshot %s taken'), name));
+        return name;
+    }
+
+    /** Asks for the new dataset's name and clones the snapshot into it. */
+    clone(name: string): Prompt {
+        const pool = this._dataset.split('/')[0] ?? this._dataset;
+        const p = prompt(this, {
+            heading: format(_('Clone “%s”'), name),
+            body: _('A clone is a new dataset that starts with the files of this snapshot and takes no space until they change. ' +
+                'While the clone exists, the snapshot cannot be destroyed.'),
+            label: _('New Dataset'),
+            text: `${this._dataset}-${name}`,
+            apply: _('_Clone'),
+            check: t => t.startsWith(`${pool}/`) ? relativeNameProblem(t.slice(pool.length + 1))
+                : format(_('The name must start with “%s/”: a clone stays in its pool.'), pool),
+        });
+        void p.result.then(async target => {
+            if (target === null)
+                return;
+            const progress = this.toast(format(_('Cloning to %s…'), target), 0);
+            const r = await this.call('CloneSnapshot', new GLib.Variant('(ssa{sv})', [name, target, {}]));
+            progress.dismiss();
+            if (r)
+                this.toast(format(_('Cloned to %s'), target));
+        });
+        return p;
+    }
+
+    async hold(name: string, hold: boolean): Promise<boolean> {
+        const r = await this.call(hold ? 'Hold' : 'Release', new GLib.Variant('(ssa{sv})', [name, HOLD_TAG, {}]));
         if (r)
-            this.toast(format(_('Snapshot %s taken'), r.deepUnpack<[string]>()[0]));
+            this.toast(format(hold ? _('%s is held and cannot be destroyed') : _('%s is no longer held'), name));
+        return r !== null;
     }
 
     /** Asks before rolling back, naming every newer snapshot that will be lost. */
@@ -405,5 +577,55 @@ export class SnapshotsPage extends Adw.NavigationPage {
         });
         dialog.present(this);
         return Promise.resolve();
+    }
+
+    /**
+     * Asks before destroying the selected snapshots, naming them; held ones
+     * are left out and said so, since ZFS would refuse them anyway.
+     */
+    async confirmDestroySelected(): Promise<Adw.AlertDialog | null> {
+        let rows: SnapshotRow[];
+        try {
+            rows = await this.model.rowsAt(this.selectedPositions());
+        } catch (e) {
+            this.toast(remoteErrorMessage(e));
+            return null;
+        }
+        const held = rows.filter(r => r.holds > 0);
+        const doomed = rows.filter(r => r.holds === 0).map(r => r.name);
+        const shown = doomed.length <= 10 ? doomed : doomed.slice(0, 8);
+        const keptText = held.length === 0 ? '' : ' ' + format(ngettext('%d held snapshot is kept; release it first to destroy it.',
+            '%d held snapshots are kept; release them first to destroy them.', held.length), held.length);
+        const dialog = new Adw.AlertDialog({
+            heading: doomed.length === 0 ? _('Nothing to Destroy')
+                : format(ngettext('Destroy %d Snapshot?', 'Destroy %d Snapshots?', doomed.length), doomed.length),
+            body: (doomed.length === 0 ? '' : format(_('%s, and the old versions of files only they keep, are deleted for good.'),
+                shown.join(', ') + (doomed.length > shown.length ? '…' : ''))) + keptText,
+        });
+        dialog.add_response('cancel', doomed.length === 0 ? _('_Close') : _('_Cancel'));
+        if (doomed.length > 0) {
+            dialog.add_response('destroy', _('_Destroy'));
+            dialog.set_response_appearance('destroy', Adw.ResponseAppearance.DESTRUCTIVE);
+        }
+        dialog.close_response = 'cancel';
+        dialog.default_response = 'cancel';
+        dialog.connect('response', (_d, response) => {
+            if (response === 'destroy')
+                void this.destroyMany(doomed);
+        });
+        dialog.present(this);
+        return dialog;
+    }
+
+    private async destroyMany(names: string[]): Promise<void> {
+        this._busy.visible = true;
+        this.syncBar();
+        this._selected.label = format(ngettext('Destroying %d snapshot…', 'Destroying %d snapshots…', names.length), names.length);
+        const r = await this.call('DestroySnapshots', new GLib.Variant('(asa{sv})', [names, {}]));
+        this._busy.visible = false;
+        this.selection.unselect_all();
+        if (r)
+            this.toast(format(ngettext('%d snapshot destroyed', '%d snapshots destroyed', names.length), names.length));
+        this.syncBar();
     }
 }
