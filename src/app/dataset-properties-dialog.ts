@@ -105,7 +105,11 @@ export class DatasetPropertiesDialog extends Adw.PreferencesDialog {
         const page = new Adw.PreferencesPage({ title: _('Properties'), icon_name: 'document-properties-symbolic' });
         const shown = new Set<string>();
         for (const [id, names] of EDITABLE) {
-            const g = new Adw.PreferencesGroup({ title: groupTitle(id), description: groupDescription(id) });
+            // What this ZFS lacks goes in the group's description: the rows' subtitles are their sources.
+            const lacks = id === 'storage' ? unsupportedText('compression', choicesFor('compression', d.features)?.unsupported ?? []) : '';
+            const g = new Adw.PreferencesGroup({
+                title: groupTitle(id), description: [groupDescription(id), lacks === '' ? '' : `${lacks}.`].filter(t => t !== '').join(' '),
+            });
             for (const name of names) {
                 const p = this._props.find(x => x.property === name);
                 if (!p)
@@ -157,13 +161,12 @@ export class DatasetPropertiesDialog extends Adw.PreferencesDialog {
         const c = choiceRow(p.property, this._dataset.features, null, p.value);
         const revert = this.revertButton(p.property);
         c.row.add_suffix(revert);
-        const why = unsupportedText(p.property, choicesFor(p.property, this._dataset.features)?.unsupported ?? []);
         this._editors.set(p.property, {
             update: (q): void => {
                 this._updating = true;
                 c.select(q.value);
                 this._updating = false;
-                c.row.subtitle = [sourceText(q), why].filter(t => t !== '').join(' · ');
+                c.row.subtitle = sourceText(q);
                 revert.visible = q.source === 'local';
             },
         });

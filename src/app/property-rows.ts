@@ -83,8 +83,9 @@ export function choiceRow(property: string, features: readonly string[], inherit
         values.push(current);
     const labels = values.map(v => v === 'inherit' ? inheritLabel ?? '' : valueLabel(property, v));
     const row = new Adw.ComboRow({ title: propertyTitle(property), model: Gtk.StringList.new(labels) });
+    // The New Dataset dialog says here what is missing; the properties dialog, which shows sources in subtitles, elsewhere.
     const why = unsupportedText(property, choices?.unsupported ?? []);
-    if (why !== '')
+    if (why !== '' && inheritLabel !== null)
         row.subtitle = why;
     if (values.length <= 1 && inheritLabel === null)
         row.sensitive = false;

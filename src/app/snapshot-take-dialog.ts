@@ -41,7 +41,7 @@ export class SnapshotTakeDialog extends Adw.AlertDialog {
             body: format(_('A snapshot keeps %s as it is at this moment. It takes no space until files change.'), dataset),
         });
         this.add_response('cancel', _('_Cancel'));
-        this.add_response('take', _('_Take Snapshot'));
+        this.add_response('take', _('_Take'));
         this.set_response_appearance('take', Adw.ResponseAppearance.SUGGESTED);
         this.default_response = 'take';
         this.close_response = 'cancel';
@@ -51,7 +51,7 @@ export class SnapshotTakeDialog extends Adw.AlertDialog {
         this.nameRow = new Adw.EntryRow({ title: _('Name'), text: DEFAULT_TEMPLATE, activates_default: true });
         this.recursiveRow = new Adw.SwitchRow({
             title: _('Include Datasets Inside'),
-            subtitle: _('Snapshot every dataset inside this one too, at the same moment'),
+            subtitle: _('Also snapshot the datasets inside, at the same moment'),
         });
         list.append(this.nameRow);
         list.append(this.recursiveRow);

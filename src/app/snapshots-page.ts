@@ -26,14 +26,17 @@ export const HOLD_TAG = 'keep';
 
 export class SnapshotItem extends GObject.Object {
     static {
-        GObject.registerClass({ GTypeName: 'SigmaVaultSnapshotItem', Signals: { loaded: {} } }, this);
+        GObject.registerClass({ GTypeName: 'SigmaVaultSnapshotItem' }, this);
     }
 
     declare row: SnapshotRow | null;
+    /** Called when the row arrives; a plain JS callback, so that no GObject signal outlives a bound row. */
+    declare onLoaded: (() => void) | null;
 
     constructor() {
         super();
         this.row = null;
+        this.onLoaded = null;
     }
 }
 
@@ -121,7 +124,7 @@ export class PagedSnapshotModel extends GObject.Object {
                 const item = this._items.get(pos) ?? new SnapshotItem();
                 item.row = row;
                 this._items.set(pos, item);
-                item.emit('loaded');
+                item.onLoaded?.();
             });
         }).catch((e: unknown) => {
             console.warn(`Could not read snapshots: ${remoteErrorMessage(e)}`);
@@ -135,18 +138,76 @@ function createdText(seconds: number): string {
     return GLib.DateTime.new_from_unix_local(seconds)?.format(_('%x %H:%M')) ?? '';
 }
 
-interface RowWidgets {
-    readonly check: Gtk.CheckButton;
-    readonly title: Gtk.Label;
-    readonly subtitle: Gtk.Label;
-    readonly held: Gtk.Image;
-    readonly menu: Gtk.MenuButton;
-    item: SnapshotItem | null;
-    id: number;
-    /** The row's position while bound, for its check box. */
-    position: number;
+/** One row of the list: check box (selection mode), name, details, held sign, menu. */
+class SnapshotRowWidget extends Gtk.Box {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultSnapshotRow' }, this);
+    }
+
+    declare readonly check: Gtk.CheckButton;
+    declare private _title: Gtk.Label;
+    declare private _subtitle: Gtk.Label;
+    declare private _held: Gtk.Image;
+    declare private _menu: Gtk.MenuButton;
+    declare private _item: SnapshotItem | null;
     /** li.selected → check.active, a binding in C: no JS closure on the list item. */
-    binding: GObject.Binding | null;
+    declare private _binding: GObject.Binding | null;
+
+    constructor(selecting: boolean) {
+        super({ spacing: 12, margin_start: 12, margin_end: 6, margin_top: 8, margin_bottom: 8 });
+        this._item = null;
+        this._binding = null;
+        this.check = new Gtk.CheckButton({ valign: Gtk.Align.CENTER, visible: selecting });
+        const text = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, hexpand: true, valign: Gtk.Align.CENTER });
+        this._title = new Gtk.Label({ xalign: 0, ellipsize: 3 });
+        this._subtitle = new Gtk.Label({ xalign: 0, ellipsize: 3 });
+        this._subtitle.add_css_class('dim-label');
+        this._subtitle.add_css_class('caption');
+        text.append(this._title);
+        text.append(this._subtitle);
+        this.append(this.check);
+        this.append(new Gtk.Image({ icon_name: 'camera-photo-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        this.append(text);
+        this._held = new Gtk.Image({ icon_name: 'changes-prevent-symbolic', visible: false, tooltip_text: _('Held: cannot be destroyed') });
+        this._held.update_property([Gtk.AccessibleProperty.LABEL], [_('Held')]);
+        this.append(this._held);
+        this._menu = new Gtk.MenuButton({ icon_name: 'view-more-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Snapshot Actions') });
+        this._menu.add_css_class('flat');
+        this.append(this._menu);
+        // Clicks go to an action rather than a "toggled" handler: the
+        // binding below also sets the box when GTK disposes a row, possibly
+        // during garbage collection, where no JS may run.
+        this.check.action_name = 'snapshots.toggle-selected';
+    }
+
+    bind(li: Gtk.ListItem, item: SnapshotItem): void {
+        if (this._item)
+            this._item.onLoaded = null;
+        this._binding?.unbind();
+        this._item = item;
+        this.check.set_action_target_value(new GLib.Variant('u', li.position));
+        this._binding = li.bind_property('selected', this.check, 'active', GObject.BindingFlags.SYNC_CREATE);
+        item.onLoaded = (): void => {
+            if (this._item === item)
+                this.fill(item.row);
+        };
+        this.fill(item.row);
+    }
+
+    private fill(r: SnapshotRow | null): void {
+        this._title.label = r ? r.name : _('Loading…');
+        this._subtitle.label = r
+            ? [createdText(r.creation), format(_('%s used'), formatSize(r.used)),
+                r.holds > 0 ? format(ngettext('held (%d hold)', 'held (%d holds)', r.holds), r.holds) : ''].filter(t => t !== '').join(' · ')
+            : '';
+        this._held.visible = r !== null && r.holds > 0;
+        this._menu.sensitive = r !== null;
+        if (r) {
+            this._menu.menu_model = rowMenu(r);
+            this._menu.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Actions for %s'), r.name)]);
+            this.check.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Select %s'), r.name)]);
+        }
+    }
 }
 
 function rowMenu(r: SnapshotRow): Gio.Menu {
@@ -192,85 +253,20 @@ export class SnapshotsPage extends Adw.NavigationPage {
         this._path = path;
         this.model = new PagedSnapshotModel(path);
 
-        // Widgets of each list row, set up once and rebound as rows scroll.
-        const rows = new Map<Gtk.ListItem, RowWidgets>();
+        // Rows are set up once and rebound as they scroll. Only setup and
+        // bind run JS: unbind and teardown also happen when GTK disposes a
+        // row during garbage collection (a row whose last reference was a
+        // JS wrapper), where no JS may run; bind undoes the previous bind.
         const factory = new Gtk.SignalListItemFactory();
         const handlers: number[] = [];
         const attach = (): void => {
             handlers.push(factory.connect('setup', (_f, li) => {
-                if (!(li instanceof Gtk.ListItem))
-                    return;
-                const box = new Gtk.Box({ spacing: 12, margin_start: 12, margin_end: 6, margin_top: 8, margin_bottom: 8 });
-                const check = new Gtk.CheckButton({ valign: Gtk.Align.CENTER, visible: this._selectButton.active });
-                const text = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, hexpand: true, valign: Gtk.Align.CENTER });
-                const title = new Gtk.Label({ xalign: 0, ellipsize: 3 });
-                const subtitle = new Gtk.Label({ xalign: 0, ellipsize: 3 });
-                subtitle.add_css_class('dim-label');
-                subtitle.add_css_class('caption');
-                text.append(title);
-                text.append(subtitle);
-                box.append(check);
-                box.append(new Gtk.Image({ icon_name: 'camera-photo-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
-                box.append(text);
-                const held = new Gtk.Image({ icon_name: 'changes-prevent-symbolic', visible: false, tooltip_text: _('Held: cannot be destroyed') });
-                held.update_property([Gtk.AccessibleProperty.LABEL], [_('Held')]);
-                box.append(held);
-                const menu = new Gtk.MenuButton({ icon_name: 'view-more-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Snapshot Actions') });
-                menu.add_css_class('flat');
-                box.append(menu);
-                li.child = box;
-                const w: RowWidgets = { check, title, subtitle, held, menu, item: null, id: 0, position: -1, binding: null };
-                check.connect('toggled', () => {
-                    if (w.position < 0 || check.active === this.selection.is_selected(w.position))
-                        return;
-                    if (check.active)
-                        this.selection.select_item(w.position, false);
-                    else
-                        this.selection.unselect_item(w.position);
-                });
-                rows.set(li, w);
-            }));
-            handlers.push(factory.connect('teardown', (_f, li) => {
                 if (li instanceof Gtk.ListItem)
-                    rows.delete(li);
+                    li.child = new SnapshotRowWidget(this._selectButton.active);
             }));
             handlers.push(factory.connect('bind', (_f, li) => {
-                const w = li instanceof Gtk.ListItem ? rows.get(li) : undefined;
-                const item = li instanceof Gtk.ListItem ? li.item : null;
-                if (w === undefined || !(item instanceof SnapshotItem) || !(li instanceof Gtk.ListItem))
-                    return;
-                const fill = (): void => {
-                    const r = item.row;
-                    w.title.label = r ? r.name : _('Loading…');
-                    w.subtitle.label = r
-                        ? [createdText(r.creation), format(_('%s used'), formatSize(r.used)),
-                            r.holds > 0 ? format(ngettext('held (%d hold)', 'held (%d holds)', r.holds), r.holds) : ''].filter(t => t !== '').join(' · ')
-                        : '';
-                    w.held.visible = r !== null && r.holds > 0;
-                    w.menu.sensitive = r !== null;
-                    if (r) {
-                        w.menu.menu_model = rowMenu(r);
-                        w.menu.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Actions for %s'), r.name)]);
-                        w.check.update_property([Gtk.AccessibleProperty.LABEL], [format(_('Select %s'), r.name)]);
-                    }
-                };
-                fill();
-                w.item = item;
-                w.id = item.connect('loaded', fill);
-                w.position = li.position;
-                w.binding = li.bind_property('selected', w.check, 'active', GObject.BindingFlags.SYNC_CREATE);
-            }));
-            handlers.push(factory.connect('unbind', (_f, li) => {
-                const w = li instanceof Gtk.ListItem ? rows.get(li) : undefined;
-                if (w?.item) {
-                    w.item.disconnect(w.id);
-                    w.item = null;
-                }
-                if (w) {
-                    w.binding?.unbind();
-                    w.binding = null;
-                    w.position = -1;
-                }
+                if (li instanceof Gtk.ListItem && li.child instanceof SnapshotRowWidget && li.item instanceof SnapshotItem)
+                    li.child.bind(li, li.item);
             }));
         };
         this.selection = new Gtk.MultiSelection({ model: this.model as unknown as Gio.ListModel });
@@ -315,8 +311,11 @@ export class SnapshotsPage extends Adw.NavigationPage {
         this._selectButton = new Gtk.ToggleButton({ icon_name: 'selection-mode-symbolic', tooltip_text: _('Select') });
         this._selectButton.update_property([Gtk.AccessibleProperty.LABEL], [_('Select Snapshots')]);
         this._selectButton.connect('toggled', () => {
-            for (const w of rows.values())
-                w.check.visible = this._selectButton.active;
+            for (let c = list.get_first_child(); c; c = c.get_next_sibling()) {
+                const row = c.get_first_child();
+                if (row instanceof SnapshotRowWidget)
+                    row.check.visible = this._selectButton.active;
+            }
             if (!this._selectButton.active)
                 selection.unselect_all();
             this.syncBar();
@@ -358,6 +357,17 @@ export class SnapshotsPage extends Adw.NavigationPage {
             });
             actions.add_action(a);
         };
+        const toggle = new Gio.SimpleAction({ name: 'toggle-selected', parameter_type: new GLib.VariantType('u') });
+        toggle.connect('activate', (_a, p) => {
+            const pos = p?.unpack<number>() ?? -1;
+            if (pos < 0)
+                return;
+            if (selection.is_selected(pos))
+                selection.unselect_item(pos);
+            else
+                selection.select_item(pos, false);
+        });
+        actions.add_action(toggle);
         action('rollback', n => this.confirmRollback(n));
         action('destroy', n => this.confirmDestroy(n));
         action('clone', n => this.clone(n));
