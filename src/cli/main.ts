@@ -4,6 +4,7 @@
 //   sigmavaultctl disk list [--json]
 //   sigmavaultctl disk selftest … / selftest-log … (src/cli/disks.ts)
 //   sigmavaultctl pool scrub … / job … (src/cli/jobs.ts)
+//   sigmavaultctl pool offline|online|replace|attach|detach|add … (src/cli/devices.ts)
 //   sigmavaultctl dataset … / snapshot … (src/cli/datasets.ts)
 //   sigmavaultctl alert … (src/cli/alerts.ts)
 //   sigmavaultctl pool create|import|export|destroy|layouts … (src/cli/pools.ts)
@@ -18,6 +19,7 @@ import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-f
 import { type DiskInfo, readDisks } from '../shared/disk-info.js';
 import { DISK_USAGE, DiskUsageError, runDiskCommand } from './disks.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
+import { DEVICE_COMMANDS, DEVICE_USAGE, DeviceUsageError, runDeviceCommand } from './devices.js';
 import { ALERT_USAGE, AlertUsageError, runAlertCommand } from './alerts.js';
 import { DATASET_USAGE, runDatasetCommand, UsageError } from './datasets.js';
 import { POLICY_USAGE, runPolicyCommand } from './snapshot-policy.js';
@@ -37,7 +39,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${POOL_STATUS_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
+  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${POOL_STATUS_USAGE}\n${DEVICE_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -170,6 +172,14 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof PoolUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof PoolUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'pool' && (DEVICE_COMMANDS as readonly string[]).includes(words[1] ?? '')) {
+        try {
+            return await runDeviceCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+        } catch (e) {
+            printerr(e instanceof DeviceUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof DeviceUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'alert') {

@@ -21,6 +21,7 @@ import { SelfTestJobs } from './jobs/self-test.js';
 import { ManagerObject } from './objects/manager-object.js';
 import { PoolObject } from './objects/pool-object.js';
 import { PoolLifecycle } from './pools/pool-lifecycle.js';
+import { PoolDevices } from './pools/pool-devices.js';
 import { parseOptions } from './options.js';
 import { authorize, callerOf } from './polkit.js';
 import { ScrubScheduler } from './schedule/scrub-scheduler.js';
@@ -42,6 +43,7 @@ export class Daemon {
     private readonly pools = new Map<string, PoolObject>();
     private readonly jobs: JobManager;
     private readonly scrubs: Scrubs;
+    private readonly devices: PoolDevices;
     private readonly disks: DiskRegistry;
     private readonly datasets: Datasets;
     private readonly snapshotPolicies: SnapshotPolicies;
@@ -75,6 +77,9 @@ export class Daemon {
         this.manager.export(this.managerObject.object);
         this.jobs.load();
         this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
+            this.scheduleRefresh();
+        });
+        this.devices = new PoolDevices(connection, this.jobs, this.scrubs, () => this.zfs, () => {
             this.scheduleRefresh();
         });
         this.disks = new DiskRegistry(this.manager);
@@ -245,6 +250,7 @@ export class Daemon {
                     Export: (name, args, inv) => this.lifecycle.export(name, args, inv),
                     Destroy: (name, args, inv) => this.lifecycle.destroy(name, args, inv),
                     SetScrubSchedule: (name, args, inv) => this.schedules.handleSet(name, args, inv),
+                    Devices: (method, name, args, inv) => this.devices.handle(method, name, args, inv),
                 }, this.schedules.propertiesOf(pool.guid));
                 this.pools.set(pool.name, obj);
                 this.manager.export(obj.object);

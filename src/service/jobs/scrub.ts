@@ -11,7 +11,7 @@ import { audit } from '../audit.js';
 import { failed, invalidArgument, notFound, toolUnavailable } from '../errors.js';
 import { parseOptions } from '../options.js';
 import { authorize, callerOf } from '../polkit.js';
-import { run, runChecked } from '../tools.js';
+import { run, runChecked, type ToolResult } from '../tools.js';
 import type { ZfsState } from '../zfs/backend.js';
 import type { Pool } from '../zfs/model.js';
 import { parseScanText, repairedInConfig, type ScanInfo } from '../zfs/scan.js';
@@ -26,6 +26,8 @@ const POLL_MS = 500;
 const PAUSED_POLL_MS = 3000;
 /** A scan seen right after a job of the same lock ended is that job's, not a new one. */
 const ADOPT_COOLDOWN_US = 10 * GLib.USEC_PER_SEC;
+/** Polls to wait for a resilver's own result once its command has returned (OpenZFS returns first). */
+const RESULT_WAIT_POLLS = 20;
 
 export const scrubLock = (pool: string): string => `scrub:${pool}`;
 export const resilverLock = (pool: string): string => `resilver:${pool}`;
@@ -72,7 +74,18 @@ export function scanResultWords(scan: ScanInfo, repairedNote: number | null): st
     return parts.filter(p => p !== null).join(', ');
 }
 
+/** What a resilver job was started by: the running zpool replace or attach, and words for its log. */
+export interface ResilverStart {
+    readonly command: Promise<ToolResult>;
+    readonly description: string;
+    /** When the command started (µs since the epoch), which is when the resilver began. */
+    readonly startedAt: number;
+}
+
 export class Scrubs {
+    /** Pools whose resilver command is starting: not to be adopted as a scan started elsewhere. */
+    private readonly starting = new Set<string>();
+
     constructor(private readonly jobs: JobManager, private readonly connection: Gio.DBusConnection,
         private readonly zfs: () => ZfsState, private readonly changed: () => void) {}
 
@@ -134,7 +147,24 @@ export class Scrubs {
         return r;
     }
 
-    private start(pool: string, uid: number, adopt: boolean, kind: 'scrub' | 'resilver' = 'scrub'): { job: Job; existing: boolean } {
+    /** Keeps observe() from adopting the resilver `pool` is about to start; call before running the command. */
+    reserveResilver(pool: string): () => void {
+        this.starting.add(pool);
+        return () => this.starting.delete(pool);
+    }
+
+    /**
+     * A resilver job for a zpool replace or attach already running (zfs-fuse's
+     * returns when the resilver has ended, OpenZFS's at once).
+     */
+    startResilver(pool: string, uid: number, start: ResilverStart): Job {
+        const { job } = this.start(pool, uid, false, 'resilver', start);
+        job.log(start.description);
+        return job;
+    }
+
+    private start(pool: string, uid: number, adopt: boolean, kind: 'scrub' | 'resilver' = 'scrub',
+        resilver: ResilverStart | null = null): { job: Job; existing: boolean } {
         return this.jobs.start({
             operation: kind === 'scrub' ? 'pool-scrub' : 'pool-resilver',
             objects: [poolPath(pool)],
@@ -142,14 +172,14 @@ export class Scrubs {
             startedByUid: uid,
             cancelAction: 'com.sigmavault.pool.manage',
             cancelable: kind === 'scrub',
-        }, control => this.follow(pool, control, adopt, kind));
+        }, control => this.follow(pool, control, adopt, kind, resilver));
     }
 
     /** Adopts scans the daemon sees running without a job (started outside SigmaVault). */
     observe(pools: readonly Pool[]): void {
         const now = GLib.get_real_time();
         for (const pool of pools) {
-            if (pool.status === null)
+            if (pool.status === null || this.starting.has(pool.name))
                 continue;
             const scan = pool.status.scanInfo ?? parseScanText(pool.status.scan);
             if ((scan.state !== 'scanning' && scan.state !== 'paused') || (scan.kind !== 'scrub' && scan.kind !== 'resilver'))
@@ -181,15 +211,16 @@ export class Scrubs {
         return { scan: parseScanText(status.scan), repairedNote: repairedInConfig(text) ?? 0 };
     }
 
-    private async follow(pool: string, control: JobControl, adopt: boolean, kind: 'scrub' | 'resilver'): Promise<JobOutcome> {
-        const started = GLib.get_real_time();
+    private async follow(pool: string, control: JobControl, adopt: boolean, kind: 'scrub' | 'resilver',
+        resilver: ResilverStart | null): Promise<JobOutcome> {
+        const started = resilver?.startedAt ?? GLib.get_real_time();
         const wake: { resolve: (() => void) | null } = { resolve: null };
         const start: { done: boolean; error: string | null } = { done: adopt, error: null };
         if (!adopt) {
-            // zfs-fuse's zpool scrub returns only when the scrub has ended;
-            // OpenZFS's at once. The scan is followed meanwhile either way.
-            void run('zpool', ['scrub', '--', pool]).then(r => {
-                if (r.status !== 0 && !/currently scrubbing/i.test(r.stderr))
+            // zfs-fuse's zpool scrub (replace, attach) returns only when the
+            // scan has ended; OpenZFS's at once. The scan is followed meanwhile either way.
+            void (resilver?.command ?? run('zpool', ['scrub', '--', pool])).then(r => {
+                if (r.status !== 0 && (resilver !== null || !/currently scrubbing/i.test(r.stderr)))
                     start.error = r.stderr.trim() || `zpool scrub exited with status ${r.status}`;
                 else if (r.status !== 0)
                     control.log('A scrub was already running; following it.');
@@ -210,10 +241,11 @@ export class Scrubs {
         }
         let last: ScanReading | null = null;
         let failures = 0;
+        let waitedForResult = 0;
         for (;;) {
             await sleep(last?.scan.state === 'paused' ? PAUSED_POLL_MS : POLL_MS, wake);
             if (start.error !== null)
-                return { state: 'failed', message: `Could not start the scrub of pool ${pool}: ${start.error}` };
+                return { state: 'failed', message: `Could not start the ${kind} of pool ${pool}: ${start.error}` };
             try {
                 last = await this.read(pool);
                 failures = 0;
@@ -229,6 +261,11 @@ export class Scrubs {
                 continue;
             }
             if (!start.done)
+                continue;
+            // A resilver that ended before this job began is not this job's
+            // result; OpenZFS may show it until the new resilver starts.
+            const before = scan.endTime !== null && scan.endTime < Math.floor(started / GLib.USEC_PER_SEC) - 1;
+            if (resilver !== null && (scan.kind !== 'resilver' || before) && waitedForResult++ < RESULT_WAIT_POLLS)
                 continue;
             this.changed();
             return this.outcome(pool, kind, last, control.cancelRequested, started);

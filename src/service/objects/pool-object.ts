@@ -4,6 +4,7 @@ import GLib from 'gi://GLib';
 import { POOL_IFACE, poolPath } from '../../shared/dbus-names.js';
 import type { Pool, Vdev } from '../zfs/model.js';
 import { parseScanText } from '../zfs/scan.js';
+import { POOL_DEVICE_METHODS, type PoolDeviceMethod } from '../pools/pool-devices.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
 
 type VdevRow = [number, string, string, string, string, number, number, number];
@@ -61,6 +62,8 @@ export interface PoolMethods {
     Export: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
     Destroy: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
     SetScrubSchedule: (pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+    /** Offline, Online, Replace, Attach, Detach, PreviewAddVdev, AddVdev (src/service/pools/pool-devices.ts). */
+    Devices: (method: PoolDeviceMethod, pool: string, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
 }
 
 export class PoolObject {
@@ -76,6 +79,8 @@ export class PoolObject {
             Destroy: (args, inv) => methods.Destroy(this.pool.name, args, inv),
             SetScrubSchedule: (args, inv) => methods.SetScrubSchedule(this.pool.name, args, inv),
         };
+        for (const m of POOL_DEVICE_METHODS)
+            bound[m] = (args, inv) => methods.Devices(m, this.pool.name, args, inv);
         this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
         this.iface.set({ ...properties(pool), ...schedule });
         this.object = Gio.DBusObjectSkeleton.new(poolPath(pool.name));
