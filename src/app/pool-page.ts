@@ -9,8 +9,10 @@ import { capacityFraction } from '../shared/health.js';
 import { _, format } from '../shared/i18n.js';
 import type { PoolInfo, VdevRow } from '../shared/pool-info.js';
 import { healthCssClass, healthIconName } from './health-icon.js';
+import { DeviceOperations } from './device-menu.js';
 import { poolActionsGroup } from './pool-actions.js';
 import type { PoolStore } from './pool-store.js';
+import { ResilverRow } from './resilver-row.js';
 import { lastScrubText, ScrubRow } from './scrub-row.js';
 import { ScrubScheduleRow } from './scrub-schedule-dialog.js';
 
@@ -34,6 +36,14 @@ function vdevKind(type: string): string {
     }
 }
 
+/** The scrolled window inside a preferences page. */
+function scrollerOf(page: Gtk.Widget | null): Gtk.ScrolledWindow | null {
+    let w = page?.get_first_child() ?? null;
+    while (w !== null && !(w instanceof Gtk.ScrolledWindow))
+        w = w.get_first_child();
+    return w;
+}
+
 function stateLabel(text: string, health: VdevRow['state']): Gtk.Label {
     const label = new Gtk.Label({ label: text, valign: Gtk.Align.CENTER });
     label.add_css_class(healthCssClass(health));
@@ -50,6 +60,8 @@ export class PoolPage extends Adw.Bin {
     /** Set by the window: opens the pool's datasets and snapshots. */
     declare showDatasets: ((pool: string) => void) | null;
     declare private _store: PoolStore | null;
+    /** The device menus and dialogs of the pool shown; null without a store. */
+    declare devices: DeviceOperations | null;
 
     /** With a store, the page has scrub controls that follow its jobs. */
     constructor(store: PoolStore | null = null) {
@@ -58,9 +70,13 @@ export class PoolPage extends Adw.Bin {
         this._page = null;
         this.poolName = '';
         this.showDatasets = null;
+        this.devices = null;
     }
 
     display(pool: PoolInfo | undefined, name: string): void {
+        // The page is rebuilt on every change; where a person had scrolled
+        // to (the devices, say) stays in view.
+        const keep = name === this.poolName ? scrollerOf(this._page)?.vadjustment.value ?? 0 : 0;
         this.poolName = name;
         // Rebuilt on every change: a pool has few devices, and rows that
         // keep no state are simpler than diffing them.
@@ -94,6 +110,8 @@ export class PoolPage extends Adw.Bin {
 
         // Scrubbing is what keeps the data honest: right under the health.
         const scrub = new Adw.PreferencesGroup({ title: _('Integrity') });
+        if (this._store)
+            scrub.add(new ResilverRow(this._store, pool.name));
         scrub.add(this._store ? new ScrubRow(this._store, pool) : this.infoRow(_('Last Scrub'), lastScrubText(pool)));
         if (this._store)
             scrub.add(new ScrubScheduleRow(this._store, pool));
@@ -138,14 +156,41 @@ export class PoolPage extends Adw.Bin {
             title: _('Devices'),
             description: _('Read, write and checksum errors are counted since the pool was imported or the errors were last cleared.'),
         });
-        for (const v of pool.vdevs.filter(r => r.depth > 0))
-            devices.add(this.vdevRow(v));
+        const operations = this._store ? new DeviceOperations(this._store, this, pool) : null;
+        this.devices = operations;
+        if (operations) {
+            const add = new Gtk.Button({
+                label: _('Add _Vdev…'), use_underline: true, valign: Gtk.Align.CENTER,
+                tooltip_text: _('Add a mirror, RAID-Z, spare, cache or log to the pool'),
+            });
+            add.add_css_class('flat');
+            add.connect('clicked', () => operations.chooseVdev());
+            devices.header_suffix = add;
+        }
+        pool.vdevs.forEach((v, i) => {
+            if (v.depth === 0)
+                return;
+            const row = this.vdevRow(v);
+            const menu = operations?.menuButton(i);
+            if (menu)
+                row.add_suffix(menu);
+            devices.add(row);
+        });
         page.add(devices);
         if (this._store)
             page.add(poolActionsGroup(this._store, pool.name));
 
         this._page = page;
         this.set_child(page);
+        const adj = scrollerOf(page)?.vadjustment;
+        if (adj && keep > 0) {
+            const id = adj.connect('changed', () => {
+                if (adj.upper - adj.page_size < keep)
+                    return;
+                adj.disconnect(id);
+                adj.value = keep;
+            });
+        }
     }
 
     private infoRow(title: string, value: string): Adw.ActionRow {

@@ -108,7 +108,7 @@ export function formatWhen(us: number): string {
 }
 
 /** The last scrub in words, from the pool's numbers where it has them, else from ZFS's own line. */
-export function lastScrubText(pool: Pick<PoolInfo, 'lastScrub' | 'scan'>): string {
+export function lastScrubText(pool: Pick<PoolInfo, 'lastScrub' | 'scan' | 'scanFunction'>): string {
     const last = pool.lastScrub;
     if (last !== null) {
         const repaired = last.repaired > 0 ? format(_('repaired %s'), formatSize(last.repaired)) : _('nothing to repair');
@@ -118,6 +118,9 @@ export function lastScrubText(pool: Pick<PoolInfo, 'lastScrub' | 'scan'>): strin
         return format(_('Finished %s after %s: %s, %s'), formatTime(last.end), took, repaired,
             format(ngettext('%d error', '%d errors', last.errors), last.errors));
     }
+    // ZFS remembers only the last scan: after a resilver, no scrub is known.
+    if (pool.scanFunction === 'resilver')
+        return _('Not scrubbed since the last resilver');
     // ZFS says "none requested" when the pool was never scrubbed.
     return pool.scan === '' || pool.scan === 'none requested' ? _('Never scrubbed') : pool.scan;
 }
