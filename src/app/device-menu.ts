@@ -106,77 +106,72 @@ export class DeviceOperations {
         }
     }
 
-    confirmOffline(row: VdevRow): Adw.AlertDialog {
-        const dialog = new Adw.AlertDialog({
-            heading: format(_('Take %s Offline?'), deviceLabel(row)),
-            body: format(_('Pool %s keeps working from its other devices, but it can survive fewer failures until this device is back online. ZFS then copies over what changed meanwhile.'), this.pool.name),
-        });
+    /**
+     * A question with Cancel first and as the default; `responses` follow it,
+     * the last one styled as `appearance`. `then` gets the chosen id, never "cancel".
+     */
+    private ask(heading: string, body: string, responses: readonly [string, string][], appearance: Adw.ResponseAppearance,
+        then: (response: string) => void): Adw.AlertDialog {
+        const dialog = new Adw.AlertDialog({ heading, body });
         dialog.add_response('cancel', _('_Cancel'));
-        dialog.add_response('temporary', _('Until _Restart'));
-        dialog.add_response('offline', _('Take _Offline'));
-        dialog.set_response_appearance('offline', Adw.ResponseAppearance.DESTRUCTIVE);
+        for (const [id, label] of responses)
+            dialog.add_response(id, label);
+        const last = responses[responses.length - 1];
+        if (last)
+            dialog.set_response_appearance(last[0], appearance);
         dialog.default_response = 'cancel';
         dialog.close_response = 'cancel';
         dialog.connect('response', (_d, response) => {
-            if (response === 'cancel')
-                return;
-            const options: Record<string, GLib.Variant> = response === 'temporary' ? { temporary: new GLib.Variant('b', true) } : {};
-            void this.call(_('Could Not Take the Device Offline'), 'Offline', new GLib.Variant('(sa{sv})', [deviceName(row), options]));
+            if (response !== 'cancel')
+                then(response);
         });
         return this.present(dialog);
+    }
+
+    confirmOffline(row: VdevRow): Adw.AlertDialog {
+        return this.ask(format(_('Take %s Offline?'), deviceLabel(row)),
+            format(_('Pool %s keeps working from its other devices, but it can survive fewer failures until this device is back online. ZFS then copies over what changed meanwhile.'), this.pool.name),
+            [['temporary', _('Until _Restart')], ['offline', _('Take _Offline')]], Adw.ResponseAppearance.DESTRUCTIVE, response => {
+                const options: Record<string, GLib.Variant> = response === 'temporary' ? { temporary: new GLib.Variant('b', true) } : {};
+                void this.call(_('Could Not Take the Device Offline'), 'Offline', new GLib.Variant('(sa{sv})', [deviceName(row), options]));
+            });
     }
 
     confirmDetach(row: VdevRow, index: number): Adw.AlertDialog {
         const parent = parentRow(this.pool.vdevs, index);
         const others = parent === null ? 0 : childRows(this.pool.vdevs, this.pool.vdevs.indexOf(parent)).length - 1;
-        const dialog = new Adw.AlertDialog({
-            heading: format(_('Detach %s?'), deviceLabel(row)),
-            body: format(ngettext(
+        return this.ask(format(_('Detach %s?'), deviceLabel(row)),
+            format(ngettext(
                 'The mirror keeps %d other device, so no data is lost, but the pool survives one failure fewer. The detached device cannot be brought back as it was; it would have to be attached anew.',
                 'The mirror keeps %d other devices, so no data is lost, but the pool survives one failure fewer. The detached device cannot be brought back as it was; it would have to be attached anew.',
                 others), others),
-        });
-        dialog.add_response('cancel', _('_Cancel'));
-        dialog.add_response('detach', _('_Detach'));
-        dialog.set_response_appearance('detach', Adw.ResponseAppearance.DESTRUCTIVE);
-        dialog.default_response = 'cancel';
-        dialog.close_response = 'cancel';
-        dialog.connect('response', (_d, response) => {
-            if (response === 'detach')
+            [['detach', _('_Detach')]], Adw.ResponseAppearance.DESTRUCTIVE, () => {
                 void this.call(_('Could Not Detach the Device'), 'Detach', new GLib.Variant('(sa{sv})', [deviceName(row), {}]));
-        });
-        return this.present(dialog);
+            });
     }
 
     chooseReplacement(row: VdevRow): DeviceChooser {
-        const chooser: DeviceChooser = new DeviceChooser(this.store.disks, {
-            title: format(_('Replace %s'), deviceLabel(row)),
-            description: format(_('ZFS copies the data onto the new device (this is called resilvering); %s leaves the pool when that is done. The new device must be at least as large. Everything on it is overwritten.'), deviceLabel(row)),
-            accept: _('_Replace'),
-            multiple: false,
-            onAccept: ([path]) => {
-                void this.call(_('Could Not Replace the Device'), 'Replace', new GLib.Variant('(ssa{sv})', [deviceName(row), path ?? '', {}]))
-                    .then(r => {
-                        if (r !== null)
-                            chooser.close();
-                    });
-            },
-        });
-        return this.present(chooser);
+        return this.chooseDevice(row, 'Replace', format(_('Replace %s'), deviceLabel(row)),
+            format(_('ZFS copies the data onto the new device (this is called resilvering); %s leaves the pool when that is done. The new device must be at least as large. Everything on it is overwritten.'), deviceLabel(row)),
+            _('_Replace'), _('Could Not Replace the Device'));
     }
 
     chooseMirror(row: VdevRow): DeviceChooser {
+        return this.chooseDevice(row, 'Attach', format(_('Attach Mirror to %s'), deviceLabel(row)),
+            format(_('The new device becomes a mirror of %s: ZFS copies its data across, and from then on the pool survives the loss of either. Everything on the new device is overwritten.'), deviceLabel(row)),
+            _('_Attach'), _('Could Not Attach the Device'));
+    }
+
+    /** Replace… and Attach Mirror…: one new device, then the call; the dialog closes once the daemon took it. */
+    private chooseDevice(row: VdevRow, method: 'Replace' | 'Attach', title: string, description: string, accept: string,
+        failure: string): DeviceChooser {
         const chooser: DeviceChooser = new DeviceChooser(this.store.disks, {
-            title: format(_('Attach Mirror to %s'), deviceLabel(row)),
-            description: format(_('The new device becomes a mirror of %s: ZFS copies its data across, and from then on the pool survives the loss of either. Everything on the new device is overwritten.'), deviceLabel(row)),
-            accept: _('_Attach'),
-            multiple: false,
+            title, description, accept, multiple: false,
             onAccept: ([path]) => {
-                void this.call(_('Could Not Attach the Device'), 'Attach', new GLib.Variant('(ssa{sv})', [deviceName(row), path ?? '', {}]))
-                    .then(r => {
-                        if (r !== null)
-                            chooser.close();
-                    });
+                void this.call(failure, method, new GLib.Variant('(ssa{sv})', [deviceName(row), path ?? '', {}])).then(r => {
+                    if (r !== null)
+                        chooser.close();
+                });
             },
         });
         return this.present(chooser);
@@ -214,22 +209,13 @@ export class DeviceOperations {
             return null;
         const [warning] = reply.deepUnpack<[string]>();
         const label = LAYOUTS.find(([l]) => l === layout)?.[1] ?? layout;
-        const dialog = new Adw.AlertDialog({
-            heading: warning ? _('Add a Weaker Vdev?') : format(_('Add %s to %s?'), label, this.pool.name),
-            body: warning || format(ngettext('%d device will be added to pool %s. Most vdevs cannot be removed again.',
+        return this.ask(warning ? _('Add a Weaker Vdev?') : format(_('Add %s to %s?'), label, this.pool.name),
+            warning || format(ngettext('%d device will be added to pool %s. Most vdevs cannot be removed again.',
                 '%d devices will be added to pool %s. Most vdevs cannot be removed again.', paths.length), paths.length, this.pool.name),
-        });
-        dialog.add_response('cancel', _('_Cancel'));
-        dialog.add_response('add', warning ? _('Add _Anyway') : _('_Add'));
-        dialog.set_response_appearance('add', warning ? Adw.ResponseAppearance.DESTRUCTIVE : Adw.ResponseAppearance.SUGGESTED);
-        dialog.default_response = 'cancel';
-        dialog.close_response = 'cancel';
-        dialog.connect('response', (_d, response) => {
-            if (response !== 'add')
-                return;
-            const options: Record<string, GLib.Variant> = warning ? { force: new GLib.Variant('b', true) } : {};
-            void this.call(_('Could Not Add the Vdev'), 'AddVdev', new GLib.Variant('(sasa{sv})', [layout, paths, options]));
-        });
-        return this.present(dialog);
+            [['add', warning ? _('Add _Anyway') : _('_Add')]],
+            warning ? Adw.ResponseAppearance.DESTRUCTIVE : Adw.ResponseAppearance.SUGGESTED, () => {
+                const options: Record<string, GLib.Variant> = warning ? { force: new GLib.Variant('b', true) } : {};
+                void this.call(_('Could Not Add the Vdev'), 'AddVdev', new GLib.Variant('(sasa{sv})', [layout, paths, options]));
+            });
     }
 }

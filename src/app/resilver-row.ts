@@ -9,6 +9,7 @@ import { formatPercent } from '../shared/format.js';
 import { _, format } from '../shared/i18n.js';
 import { jobSpeed, jobStateLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
+import { followJobsWhileMapped } from './follow-jobs.js';
 import type { PoolStore } from './pool-store.js';
 
 /** How long a finished resilver's result stays on the pool page. */
@@ -22,30 +23,17 @@ export class ResilverRow extends Adw.ActionRow {
     declare private _store: PoolStore;
     declare private _pool: string;
     declare private _bar: Gtk.ProgressBar;
-    declare private _handler: number;
 
     constructor(store: PoolStore, pool: string) {
         super({ title: _('Resilver'), subtitle_lines: 3, subtitle_selectable: true });
         this._store = store;
         this._pool = pool;
-        this._handler = 0;
         this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 56 });
         this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Resilver progress')]);
         this.add_suffix(this._bar);
-        this.connect('map', () => {
-            if (this._handler === 0) {
-                this._handler = store.connect('jobs-changed', () => {
-                    this.sync();
-                });
-            }
+        followJobsWhileMapped(this, store, () => {
             this.sync();
         });
-        this.connect('unmap', () => {
-            if (this._handler !== 0)
-                store.disconnect(this._handler);
-            this._handler = 0;
-        });
-        this.sync();
     }
 
     /** The running resilver, else the latest one (jobs are newest first). */

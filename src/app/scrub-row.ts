@@ -11,6 +11,7 @@ import { isRunning, type JobInfo } from '../shared/job-info.js';
 import type { PoolInfo } from '../shared/pool-info.js';
 import { lastScrubText } from '../shared/scrub-schedule.js';
 import { scrubPool } from './job-actions.js';
+import { followJobsWhileMapped } from './follow-jobs.js';
 import type { PoolStore } from './pool-store.js';
 
 // Kept here for the pool page, which shows it without a store.
@@ -28,13 +29,11 @@ export class ScrubRow extends Adw.ActionRow {
     declare private _pause: Gtk.Button;
     declare private _resume: Gtk.Button;
     declare private _cancel: Gtk.Button;
-    declare private _handler: number;
 
     constructor(store: PoolStore, pool: PoolInfo) {
         super({ title: _('Scrub'), subtitle_lines: 3, subtitle_selectable: true });
         this._store = store;
         this._pool = pool;
-        this._handler = 0;
         this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 56 });
         this._bar.update_property([Gtk.AccessibleProperty.LABEL], [_('Scrub progress')]);
         this.add_suffix(this._bar);
@@ -54,21 +53,9 @@ export class ScrubRow extends Adw.ActionRow {
         this._pause = button(_('_Pause'), _('Pause the scrub; it can be resumed later'), 'pause');
         this._resume = button(_('_Resume'), _('Resume the paused scrub'), 'start');
         this._cancel = button(_('_Cancel'), _('Stop the scrub; a new one starts from the beginning'), 'cancel');
-        // Follow the jobs only while shown: the page is rebuilt when the pool changes.
-        this.connect('map', () => {
-            if (this._handler === 0) {
-                this._handler = store.connect('jobs-changed', () => {
-                    this.sync();
-                });
-            }
+        followJobsWhileMapped(this, store, () => {
             this.sync();
         });
-        this.connect('unmap', () => {
-            if (this._handler !== 0)
-                store.disconnect(this._handler);
-            this._handler = 0;
-        });
-        this.sync();
     }
 
     private job(): JobInfo | null {

@@ -31,8 +31,8 @@ const START_WINDOW_MS = 1500;
 export const POOL_DEVICE_METHODS = ['Offline', 'Online', 'Replace', 'Attach', 'Detach', 'PreviewAddVdev', 'AddVdev'] as const;
 export type PoolDeviceMethod = (typeof POOL_DEVICE_METHODS)[number];
 
-const OfflineOptions = OptionsSchema.extend({ temporary: z.boolean().optional() }).strict();
-const OnlineOptions = OptionsSchema.extend({ expand: z.boolean().optional() }).strict();
+/** Offline takes "temporary", Online "expand". */
+const SwitchOptions = OptionsSchema.extend({ temporary: z.boolean().optional(), expand: z.boolean().optional() }).strict();
 const AddOptions = OptionsSchema.extend({ force: z.boolean().optional() }).strict();
 
 function spelled<T>(f: () => T): T {
@@ -94,8 +94,8 @@ export class PoolDevices {
 
     handle(method: PoolDeviceMethod, pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<GLib.Variant | null> {
         switch (method) {
-        case 'Offline': return this.offline(pool, args, inv);
-        case 'Online': return this.online(pool, args, inv);
+        case 'Offline': return this.setOnline(pool, args, inv, false);
+        case 'Online': return this.setOnline(pool, args, inv, true);
         case 'Replace': return this.replace(pool, args, inv);
         case 'Attach': return this.attach(pool, args, inv);
         case 'Detach': return this.detach(pool, args, inv);
@@ -151,25 +151,19 @@ export class PoolDevices {
         this.changed();
     }
 
-    private async offline(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<null> {
+    /** zpool offline [-t] or online [-e]: the same checks, one flag each. */
+    private async setOnline(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation, online: boolean): Promise<null> {
         const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
-        const options = parseOptionsWith(OfflineOptions, args[1]);
+        const options = parseOptionsWith(SwitchOptions, args[1]);
+        const flag = online ? options.expand : options.temporary;
+        if ((online ? options.temporary : options.expand) !== undefined)
+            throw invalidArgument(online ? 'Invalid option temporary: it is for Offline.' : 'Invalid option expand: it is for Online.');
         this.available();
         const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
         const { leaf } = this.device(pool, (await this.current(pool)).root, device);
-        await this.zpool(caller, 'pool.offline', pool, ['offline', ...(options.temporary ? ['-t'] : []), '--', pool, leaf.name],
-            `Could not take ${device} of pool ${pool} offline`);
-        return null;
-    }
-
-    private async online(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<null> {
-        const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
-        const options = parseOptionsWith(OnlineOptions, args[1]);
-        this.available();
-        const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
-        const { leaf } = this.device(pool, (await this.current(pool)).root, device);
-        await this.zpool(caller, 'pool.online', pool, ['online', ...(options.expand ? ['-e'] : []), '--', pool, leaf.name],
-            `Could not bring ${device} of pool ${pool} online`);
+        const verb = online ? 'online' : 'offline';
+        await this.zpool(caller, `pool.${verb}`, pool, [verb, ...(flag ? [online ? '-e' : '-t'] : []), '--', pool, leaf.name],
+            online ? `Could not bring ${device} of pool ${pool} online` : `Could not take ${device} of pool ${pool} offline`);
         return null;
     }
 
