@@ -89,8 +89,8 @@ export class DeviceChooser extends Adw.Dialog {
         const other = new Adw.PreferencesGroup({
             title: free.length > 0 ? _('Or Another Device') : '',
             description: options.multiple
-                ? _('Full paths, separated by spaces: a disk such as /dev/disk/by-id/… or an empty file made with “truncate -s SIZE FILE”.')
-                : _('A full path: a disk such as /dev/disk/by-id/… or an empty file made with “truncate -s SIZE FILE”.'),
+                ? _('Full paths separated by spaces, such as /dev/disk/by-id/…; files only in directories the administrator allowed for test pools.')
+                : _('A full path such as /dev/disk/by-id/…; files only in directories the administrator allowed for test pools.'),
         });
         this._entry = new Adw.EntryRow({ title: options.multiple ? _('Device or File Paths') : _('Device or File Path') });
         this._entry.connect('changed', () => {

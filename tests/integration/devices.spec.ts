@@ -14,7 +14,6 @@ import { TestSystem } from '../harness/system.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
-const NEW_DIR = '/var/tmp/sigmavault-test-new';
 const NO_INTERACTION = { 'auth.no_user_interaction': new GLib.Variant('b', true) };
 
 type Props = Record<string, unknown>;
@@ -30,11 +29,10 @@ describe('devices: offline, online, replace, attach, detach, add', () => {
     let lastResilverEnd = 0;
     let singleDisk = '';
 
-    /** A new empty sparse file, as a person would make one for a test pool. */
+    /** A new sparse file under the harness's file-vdev root, as a person would make one for a test pool. */
     async function newFile(sizeMiB = 1024): Promise<string> {
-        const f = `${NEW_DIR}/new${fileCount++}`;
-        await check(['truncate', '-s', `${sizeMiB}M`, '--', f]);
-        return f;
+        const [f] = await sys.sparseFiles(`new${fileCount++}`, 1, sizeMiB);
+        return f ?? '';
     }
 
     const poolCall = (pool: string, method: string, signature: string, args: unknown[]): Promise<CallOutcome> =>
@@ -74,7 +72,6 @@ describe('devices: offline, online, replace, attach, detach, add', () => {
         await check(['dd', 'if=/dev/urandom', 'of=/tank/data', 'bs=1M', 'count=600', 'status=none']);
         await check(['sync']);
         checksum = await check(['sha256sum', '/tank/data']);
-        GLib.mkdir_with_parents(NEW_DIR, 0o755);
         subscription = sys.systemBus.signal_subscribe(null, JOB_IFACE, 'Completed', null, null,
             Gio.DBusSignalFlags.NONE, (_c, _sender, path, _iface, _signal, params) => {
                 const [success, message] = params.deepUnpack<[boolean, string]>();
@@ -87,7 +84,6 @@ describe('devices: offline, online, replace, attach, detach, add', () => {
         if (subscription)
             sys.systemBus.signal_unsubscribe(subscription);
         await sys.stop();
-        await run(['rm', '-rf', '--', NEW_DIR]);
     });
 
     it('takes a side of the mirror offline (temporarily) and brings it back online', async () => {
@@ -251,17 +247,17 @@ describe('devices: offline, online, replace, attach, detach, add', () => {
                 ErrorName.InvalidArgument, 'may not start with “-”'],
             ['a relative path', () => poolCall('tank', 'Attach', '(ssa{sv})', [disks[0] ?? '', 'sdb', NO_INTERACTION]),
                 ErrorName.InvalidArgument, 'full path'],
-            ['a path that does not exist', () => poolCall('tank', 'Replace', '(ssa{sv})', [disks[0] ?? '', `${NEW_DIR}/missing`, NO_INTERACTION]),
-                ErrorName.NotFound, 'There is no device or file'],
-            ['a file that holds data', () => poolCall('tank', 'Attach', '(ssa{sv})', [disks[0] ?? '', '/tank/data', NO_INTERACTION]),
-                ErrorName.InvalidArgument, 'already holds data'],
+            ['a path that does not exist', () => poolCall('tank', 'Replace', '(ssa{sv})', [disks[0] ?? '', `${sys.poolDir}/missing`, NO_INTERACTION]),
+                ErrorName.NotFound, 'does not exist'],
+            ['a file outside the directories allowed for file devices', () => poolCall('tank', 'Attach', '(ssa{sv})', [disks[0] ?? '', '/tank/data', NO_INTERACTION]),
+                ErrorName.InvalidArgument, 'nor a file under'],
             ['a device already in the pool', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['disk', [disks[0] ?? ''], NO_INTERACTION]),
-                ErrorName.InvalidArgument, 'already a device of pool tank'],
-            ['an unknown layout', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['raid5', [`${NEW_DIR}/x`], NO_INTERACTION]),
+                ErrorName.InvalidArgument, 'belongs to pool tank'],
+            ['an unknown layout', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['raid5', [`${sys.poolDir}/x`], NO_INTERACTION]),
                 ErrorName.InvalidArgument, 'Unknown layout'],
-            ['too few devices', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['raidz2', [`${NEW_DIR}/x`, `${NEW_DIR}/y`], NO_INTERACTION]),
+            ['too few devices', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['raidz2', [`${sys.poolDir}/x`, `${sys.poolDir}/y`], NO_INTERACTION]),
                 ErrorName.InvalidArgument, 'at least 3 devices'],
-            ['special vdevs on zfs-fuse', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['special', [`${NEW_DIR}/x`], NO_INTERACTION]),
+            ['special vdevs on zfs-fuse', () => poolCall('tank', 'AddVdev', '(sasa{sv})', ['special', [`${sys.poolDir}/x`], NO_INTERACTION]),
                 ErrorName.ToolUnavailable, 'zfs-fuse has no special vdevs'],
             ['an unknown option', () => poolCall('tank', 'Offline', '(sa{sv})', [disks[0] ?? '', { temporarily: new GLib.Variant('b', true) }]),
                 ErrorName.InvalidArgument, 'temporarily'],

@@ -6,6 +6,7 @@
 // the menu, the replace dialog and the warning in light and dark, narrow
 // and wide.
 import Gtk from 'gi://Gtk?version=4.0';
+import Adw from 'gi://Adw?version=1';
 import Gdk from 'gi://Gdk?version=4.0';
 import GLib from 'gi://GLib';
 import Graphene from 'gi://Graphene';
@@ -13,7 +14,7 @@ import type { PoolPage as PoolPageType } from '../../src/app/pool-page.js';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
-import { artifactsDir, check, run, waitFor } from '../harness/process.js';
+import { artifactsDir, check, waitFor } from '../harness/process.js';
 import { type InstalledApp, loadApp, settle, shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
@@ -23,7 +24,6 @@ type App = InstalledApp & { PoolPage: typeof PoolPageType };
 
 const SHOTS = GLib.build_filenamev([artifactsDir(), 'screenshots']);
 const SIZES = { wide: [1000, 760], narrow: [360, 760] } as const;
-const NEW_DIR = '/var/tmp/sigmavault-test-ui-new';
 
 type Prepare = (w: SettingsWindowType) => Promise<Gtk.Popover | null>;
 
@@ -83,9 +83,8 @@ describe('SigmaVault Settings: device operations', () => {
     let count = 0;
 
     async function newFile(): Promise<string> {
-        const f = `${NEW_DIR}/new${count++}`;
-        await check(['truncate', '-s', '256M', '--', f]);
-        return f;
+        const [f] = await sys.sparseFiles(`new${count++}`, 1, 256);
+        return f ?? '';
     }
 
     async function openPool(w: SettingsWindowType): Promise<PoolPageType> {
@@ -124,7 +123,6 @@ describe('SigmaVault Settings: device operations', () => {
 
     beforeAll(async () => {
         GLib.mkdir_with_parents(SHOTS, 0o755);
-        GLib.mkdir_with_parents(NEW_DIR, 0o755);
         sys = await TestSystem.start();
         disks = await sys.createPool('tank', 'mirror', 2, 256);
         await check(['dd', 'if=/dev/urandom', 'of=/tank/data', 'bs=1M', 'count=100', 'status=none']);
@@ -139,7 +137,6 @@ describe('SigmaVault Settings: device operations', () => {
     afterAll(async () => {
         await sys?.stop();
         await session?.stop();
-        await run(['rm', '-rf', '--', NEW_DIR]);
     });
 
     it('offers on each side of the mirror what makes sense, and shows the menu', async () => {
@@ -225,7 +222,7 @@ describe('SigmaVault Settings: device operations', () => {
             const p = await openPool(sw);
             const r = store.pool('tank')?.vdevs.find(v => v.name === disks[0]);
             if (r)
-                p.devices?.chooseReplacement(r).typePath(`${NEW_DIR}/new-disk`);
+                p.devices?.chooseReplacement(r).typePath(`${sys.poolDir}/new-disk`);
             await waitFor('the dialog', () => visibleTexts(sw).includes('Replace disk0') || undefined, 5000);
             return null;
         });

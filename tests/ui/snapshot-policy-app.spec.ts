@@ -4,6 +4,7 @@
 // delete (held and manual snapshots kept), saved for real; screenshots in
 // light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
+import Adw from 'gi://Adw?version=1';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SnapshotPolicyDialog } from '../../src/app/snapshot-policy-dialog.js';
@@ -13,8 +14,8 @@ import { DATASET_IFACE, datasetPath } from '../../src/shared/dbus-names.js';
 import { listSnapshots } from '../../src/shared/dataset-info.js';
 import { callDaemon } from '../harness/dbus.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { type AppModules, forEveryLook, loadApp, startAppSession } from '../harness/app-session.js';
-import type { TestSession } from '../harness/session.js';
+import { type AppModules, forEveryLook, loadApp } from '../harness/app-session.js';
+import { startAppSession, type TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
@@ -81,7 +82,7 @@ describe('SigmaVault Settings: automatic snapshots', () => {
             await sys.zfs('snapshot', `tank/photos@${n}`);
         await sys.zfs('snapshot', 'tank/photos@after-trip');
         await sys.zfs('hold', 'keep', `tank/photos@${HOURLY[0] ?? ''}`);
-        session = await startAppSession('snapshot-policy-app');
+        session = await startAppSession('snapshot-policy-app', Gtk, Adw);
         app = await loadApp();
         store = new app.PoolStore();
         await store.connectToDaemon();

@@ -10,20 +10,17 @@ import GLib from 'gi://GLib';
 import { ErrorName } from '../../shared/dbus-names.js';
 import { z } from '../../shared/vendor/zod.js';
 import { audit } from '../audit.js';
-import { DaemonError, failed, invalidArgument, notFound, toolUnavailable } from '../errors.js';
+import { checked, DaemonError, failed, invalidArgument, notFound, toolUnavailable } from '../errors.js';
 import { resilverLock, type Scrubs } from '../jobs/scrub.js';
 import type { JobManager } from '../jobs/job-manager.js';
 import { OptionsSchema, parseOptionsWith } from '../options.js';
 import { authorize, type Caller, callerOf } from '../polkit.js';
 import { run, type ToolResult } from '../tools.js';
 import { readPools, type ZfsState } from '../zfs/backend.js';
-import {
-    canAttachTo, canDetach, checkDeviceName, checkNewDevicePath, findLeaf, leaves, type LeafMatch, poolUsing,
-} from '../zfs/devices.js';
+import { canAttachTo, canDetach, checkDeviceName, checkNewDevicePath, findLeaf, leaves, type LeafMatch } from '../zfs/devices.js';
 import type { Pool, Vdev } from '../zfs/model.js';
 import { layoutWords, MIN_DEVICES, VDEV_LAYOUTS, type VdevLayout, weakeningWarning } from '../zfs/redundancy.js';
-import { NameError } from '../zfs/zfs-names.js';
-import { checkNewDeviceOnDisk } from './new-device.js';
+import { checkDevices } from './devices.js';
 
 /** How long Replace and Attach wait for zpool to refuse before they hand out the job. */
 const START_WINDOW_MS = 1500;
@@ -34,16 +31,6 @@ export type PoolDeviceMethod = (typeof POOL_DEVICE_METHODS)[number];
 /** Offline takes "temporary", Online "expand". */
 const SwitchOptions = OptionsSchema.extend({ temporary: z.boolean().optional(), expand: z.boolean().optional() }).strict();
 const AddOptions = OptionsSchema.extend({ force: z.boolean().optional() }).strict();
-
-function spelled<T>(f: () => T): T {
-    try {
-        return f();
-    } catch (e) {
-        if (e instanceof NameError)
-            throw invalidArgument(e.message);
-        throw e;
-    }
-}
 
 function asString(raw: unknown, what: string): string {
     if (typeof raw !== 'string')
@@ -133,13 +120,13 @@ export class PoolDevices {
         return m;
     }
 
-    /** A path that is to join `pool`: exists, is usable, and is in no pool yet. */
-    private newDevice(pools: readonly Pool[], path: string): string {
-        const using = poolUsing(pools.flatMap(p => p.status ? [{ name: p.name, root: p.status.root }] : []), path);
-        if (using !== null)
-            throw invalidArgument(`${path} is already a device of pool ${using}.`);
-        checkNewDeviceOnDisk(path);
-        return path;
+    /**
+     * Paths that are to join a pool: block devices not mounted, or files under
+     * the administrator's file-vdev roots, in no pool yet (the rule pool
+     * creation follows, src/service/pools/devices.ts).
+     */
+    private async newDevices(pools: readonly Pool[], paths: readonly string[]): Promise<void> {
+        await checkDevices(paths, pools);
     }
 
     private async zpool(caller: Caller, action: string, pool: string, args: string[], what: string): Promise<void> {
@@ -153,7 +140,7 @@ export class PoolDevices {
 
     /** zpool offline [-t] or online [-e]: the same checks, one flag each. */
     private async setOnline(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation, online: boolean): Promise<null> {
-        const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
+        const device = checked(() => checkDeviceName(asString(args[0], 'The device')));
         const options = parseOptionsWith(SwitchOptions, args[1]);
         const flag = online ? options.expand : options.temporary;
         if ((online ? options.temporary : options.expand) !== undefined)
@@ -168,7 +155,7 @@ export class PoolDevices {
     }
 
     private async detach(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<null> {
-        const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
+        const device = checked(() => checkDeviceName(asString(args[0], 'The device')));
         const options = parseOptionsWith(OptionsSchema, args[1]);
         this.available();
         const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
@@ -183,24 +170,24 @@ export class PoolDevices {
     }
 
     private async replace(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
-        const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
+        const device = checked(() => checkDeviceName(asString(args[0], 'The device')));
         const rawNew = asString(args[1], 'The new device');
-        const newPath = rawNew === '' ? '' : spelled(() => checkNewDevicePath(rawNew));
+        const newPath = rawNew === '' ? '' : checked(() => checkNewDevicePath(rawNew));
         const options = parseOptionsWith(OptionsSchema, args[2]);
         this.available();
         const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
         const { pools, root } = await this.current(pool);
         const { leaf } = this.device(pool, root, device);
         if (newPath !== '')
-            this.newDevice(pools, newPath);
+            await this.newDevices(pools, [newPath]);
         const words = newPath === '' ? `${device} in place` : `${device} with ${newPath}`;
         return this.resilverJob(caller, pool, 'pool.replace', ['replace', '--', pool, leaf.name, ...(newPath ? [newPath] : [])],
             `Could not replace ${words} in pool ${pool}`, `Replacing ${words}.`);
     }
 
     private async attach(pool: string, args: unknown[], inv: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
-        const device = spelled(() => checkDeviceName(asString(args[0], 'The device')));
-        const newPath = spelled(() => checkNewDevicePath(asString(args[1], 'The new device')));
+        const device = checked(() => checkDeviceName(asString(args[0], 'The device')));
+        const newPath = checked(() => checkNewDevicePath(asString(args[1], 'The new device')));
         const options = parseOptionsWith(OptionsSchema, args[2]);
         this.available();
         const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
@@ -210,7 +197,7 @@ export class PoolDevices {
             throw invalidArgument(`${device} is part of a ${m.parent.type} vdev. A mirror side can be attached only ` +
                 'to a single-device vdev or to a side of a mirror.');
         }
-        this.newDevice(pools, newPath);
+        await this.newDevices(pools, [newPath]);
         return this.resilverJob(caller, pool, 'pool.attach', ['attach', '--', pool, m.leaf.name, newPath],
             `Could not attach ${newPath} to ${device} in pool ${pool}`, `Attaching ${newPath} as a mirror of ${device}.`);
     }
@@ -255,7 +242,7 @@ export class PoolDevices {
         const list: unknown = args[1];
         if (!Array.isArray(list))
             throw invalidArgument('The devices must be a list of paths.');
-        const devices = list.map((d: unknown) => spelled(() => checkNewDevicePath(asString(d, 'A device'))));
+        const devices = list.map((d: unknown) => checked(() => checkNewDevicePath(asString(d, 'A device'))));
         const options = parseOptionsWith(AddOptions, args[2]);
         const kind: VdevLayout = layout.data;
         if (devices.length < MIN_DEVICES[kind])
@@ -269,8 +256,7 @@ export class PoolDevices {
             throw toolUnavailable(`${zfs.implementation} has no ${kind} vdevs; they came with OpenZFS 0.8.`);
         const caller = await this.authorized(pool, inv, !options['auth.no_user_interaction']);
         const { pools, root } = await this.current(pool);
-        for (const d of devices)
-            this.newDevice(pools, d);
+        await this.newDevices(pools, devices);
         const warning = weakeningWarning(pool, root, kind, devices.length);
         if (preview)
             return new GLib.Variant('(s)', [warning ?? '']);

@@ -73,15 +73,6 @@ export function findLeaf(root: Vdev, device: string): LeafMatch | null {
     return leaves(root).find(m => matches(m.leaf, device)) ?? null;
 }
 
-/** The pool (of `pools`) that already has `path` as one of its devices, or null. */
-export function poolUsing(pools: readonly { name: string; root: Vdev }[], path: string): string | null {
-    for (const p of pools) {
-        if (findLeaf(p.root, path) !== null)
-            return p.name;
-    }
-    return null;
-}
-
 /** What can be done to a leaf, from where it sits in the tree. */
 export function canDetach(m: LeafMatch): boolean {
     return (m.parent.type === 'mirror' || m.parent.type === 'replacing' || m.parent.type === 'spare') &&
