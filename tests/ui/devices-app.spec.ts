@@ -6,7 +6,6 @@
 // the menu, the replace dialog and the warning in light and dark, narrow
 // and wide.
 import Gtk from 'gi://Gtk?version=4.0';
-import Adw from 'gi://Adw?version=1';
 import Gdk from 'gi://Gdk?version=4.0';
 import GLib from 'gi://GLib';
 import Graphene from 'gi://Graphene';

@@ -5,6 +5,7 @@
 // light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
+import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SnapshotPolicyDialog } from '../../src/app/snapshot-policy-dialog.js';
@@ -13,11 +14,17 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { DATASET_IFACE, datasetPath } from '../../src/shared/dbus-names.js';
 import { listSnapshots } from '../../src/shared/dataset-info.js';
 import { callDaemon } from '../harness/dbus.js';
+import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { type AppModules, forEveryLook, loadApp } from '../harness/app-session.js';
-import { startAppSession, type TestSession } from '../harness/session.js';
+import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
+
+interface AppModules {
+    PoolStore: typeof PoolStoreType;
+    SettingsWindow: typeof SettingsWindowType;
+    saveScreenshot: (w: Gtk.Window, path: string) => void;
+}
 
 const SHOTS = GLib.build_filenamev([artifactsDir(), 'screenshots']);
 const SIZES = { wide: [1000, 760], narrow: [360, 760] } as const;
@@ -60,16 +67,21 @@ describe('SigmaVault Settings: automatic snapshots', () => {
     }
 
     async function shoot(name: string, prepare: (w: SettingsWindowType) => Promise<void>): Promise<void> {
-        await forEveryLook(SIZES, async (look, width, height) => {
-            const shot = new app.SettingsWindow(null, store);
-            shot.set_default_size(width, height);
-            shot.present();
-            await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
-            await prepare(shot);
-            await settle(shot);
-            app.saveScreenshot(shot, GLib.build_filenamev([SHOTS, `snapshot-policy-${name}-${look}.png`]));
-            shot.destroy();
-        });
+        for (const scheme of ['light', 'dark'] as const) {
+            Adw.StyleManager.get_default().color_scheme =
+                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
+            for (const [size, [width, height]] of Object.entries(SIZES)) {
+                const shot = new app.SettingsWindow(null, store);
+                shot.set_default_size(width, height);
+                shot.present();
+                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
+                await prepare(shot);
+                await settle(shot);
+                app.saveScreenshot(shot, GLib.build_filenamev([SHOTS, `snapshot-policy-${name}-${size}-${scheme}.png`]));
+                shot.destroy();
+            }
+        }
+        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
     }
 
     beforeAll(async () => {
@@ -82,8 +94,21 @@ describe('SigmaVault Settings: automatic snapshots', () => {
             await sys.zfs('snapshot', `tank/photos@${n}`);
         await sys.zfs('snapshot', 'tank/photos@after-trip');
         await sys.zfs('hold', 'keep', `tank/photos@${HOURLY[0] ?? ''}`);
-        session = await startAppSession('snapshot-policy-app', Gtk, Adw);
-        app = await loadApp();
+        session = await TestSession.start('snapshot-policy-app', { display: true, displayEndsWithClients: true });
+        for (const [k, v] of Object.entries(session.envRecord()))
+            GLib.setenv(k, v, true);
+        GLib.setenv('GDK_BACKEND', 'x11', true);
+        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
+        Adw.init();
+        const settings = Gtk.Settings.get_default();
+        if (settings)
+            settings.gtk_enable_animations = false;
+        const [storeModule, windowModule, shotModule] = await Promise.all([
+            import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
+            import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,
+            import(installedModule('app/screenshot.js')) as Promise<{ saveScreenshot: AppModules['saveScreenshot'] }>,
+        ]);
+        app = { ...storeModule, ...windowModule, ...shotModule };
         store = new app.PoolStore();
         await store.connectToDaemon();
         await waitFor('the pool', () => store.pool('tank') !== undefined || undefined, 15000);
