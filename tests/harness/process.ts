@@ -41,14 +41,18 @@ export class Service {
         if (this.proc.get_identifier() === null)
             return;
         this.proc.send_signal(15);
-        const killer = GLib.timeout_add(GLib.PRIORITY_DEFAULT, timeoutMs, () => {
+        // Once fired, the source is gone: removing it again is a critical,
+        // which G_DEBUG=fatal-criticals turns into a crash of the spec.
+        let killer: number | null = GLib.timeout_add(GLib.PRIORITY_DEFAULT, timeoutMs, () => {
+            killer = null;
             this.proc.force_exit();
             return GLib.SOURCE_REMOVE;
         });
         try {
             await this.proc.wait_async(null);
         } finally {
-            GLib.source_remove(killer);
+            if (killer !== null)
+                GLib.source_remove(killer);
         }
     }
 }

@@ -128,6 +128,8 @@ export class TestSession {
     async stop(): Promise<void> {
         closeQuietly(this.bus);
         this.bus = null;
+        // As for the system bus (system.ts): no new connection while it stops.
+        GLib.unlink(GLib.build_filenamev([this.runtimeDir, 'bus']));
         await stopAll(this.services);
     }
 }

@@ -47,8 +47,13 @@ export class TestSystem {
         try {
             await sys.startBus();
             await sys.startPolkit();
-            if (options.zfs ?? true)
+            if (options.zfs ?? true) {
+                await sys.stopLeftoverZfs();
+                // Pool files and the cache of an earlier spec whose pools could
+                // not be destroyed, or zfs-fuse would import those pools again.
+                await run(['rm', '-rf', '--', POOL_DIR, '/var/lib/zfs/zpool.cache']);
                 await sys.startZfs();
+            }
         } catch (e) {
             await sys.stop();
             throw e;
@@ -245,8 +250,10 @@ export class TestSystem {
         await this.stopActivated(POLKIT).catch(() => undefined);
         closeQuietly(this.bus);
         this.bus = null;
-        await stopAll(this.services);
+        // The socket goes first: a shared connection GLib makes anew while
+        // the bus shuts down would SIGTERM this process when it closes.
         GLib.unlink(SYSTEM_SOCKET);
+        await stopAll(this.services);
         GLib.unlink(POLKIT_RULES);
         GLib.unlink(FILE_VDEV_ROOTS);
     }

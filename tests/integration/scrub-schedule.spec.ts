@@ -212,6 +212,8 @@ describe('scrub schedules', () => {
         const next = GLib.DateTime.new_from_unix_local(Math.floor(set.next_scrub / 1e6));
         expect(next?.get_day_of_week()).toBe(7);
         expect(next?.format('%H:%M')).toBe('02:30');
+        // The scrubs of the specs above finished; the pool object shows the last one once zpool reports it.
+        await waitFor('the last scrub on the pool', async () => ((await pool()).LastScrubEnd as number) > 0 || undefined, 20000, 250);
         const status = await check(['sigmavaultctl', 'pool', 'status', 'tank']);
         expect(status).toContain('Scrub schedule: Every Sunday at 02:30, at most every 7 days');
         expect(status).toMatch(/Next scrub: Sun /);

@@ -303,7 +303,7 @@ describe('SigmaVault Settings: managing datasets and snapshots', () => {
         const year = String(GLib.DateTime.new_now_local().get_year());
         await waitFor('the name it gives', shows(win, `taken-${year}`), 5000);
         take.emit('response', 'take');
-        await waitFor('the new snapshot', () => page.model.total === 7 || undefined, 10000);
+        await waitFor('the new snapshot', () => page.model.total === 7 || undefined, 30000);
         expect(await zfsLines('list', '-H', '-o', 'name', '-t', 'snapshot', '-r', 'tank/photos')).toContain(`tank/photos/kid@taken-${year}`);
         const c = page.clone('snap-1');
         expect(c.entry.text).toBe('tank/photos-snap-1');
