@@ -10,6 +10,7 @@
 //   sigmavaultctl pool create|import|export|destroy|layouts … (src/cli/pools.ts)
 //   sigmavaultctl file … (src/cli/files.ts)
 //   sigmavaultctl pool status … / pool scrub-schedule … (src/cli/pool-status.ts)
+//   sigmavaultctl compress|decompress|verify … (src/cli/compression.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import System from 'system';
@@ -17,6 +18,7 @@ import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
 import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-format.js';
 import { type DiskInfo, readDisks } from '../shared/disk-info.js';
+import { COMPRESSION_USAGE, CompressionUsageError, runCompressionCommand } from './compression.js';
 import { DISK_USAGE, DiskUsageError, runDiskCommand } from './disks.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
 import { DEVICE_COMMANDS, DEVICE_USAGE, DeviceUsageError, runDeviceCommand } from './devices.js';
@@ -39,7 +41,7 @@ const USAGE = _(`Usage:
   sigmavaultctl status [--json]      Service, ZFS and tools, and overall health
   sigmavaultctl pool list [--json]   Pools with health and capacity
   sigmavaultctl disk list [--json]   Disks with their SMART health and pool
-  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${POOL_STATUS_USAGE}\n${DEVICE_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}`;
+  sigmavaultctl --help`) + `\n${POOL_USAGE}\n${POOL_STATUS_USAGE}\n${DEVICE_USAGE}\n${DISK_USAGE}\n${DATASET_USAGE}\n${POLICY_USAGE}\n${JOB_USAGE}\n${ALERT_USAGE}\n${FILE_USAGE}\n${COMPRESSION_USAGE}`;
 
 function poolJson(p: PoolInfo): Record<string, unknown> {
     return {
@@ -156,6 +158,14 @@ async function main(argv: string[]): Promise<number> {
         } catch (e) {
             printerr(e instanceof ScheduleUsageError ? e.message : remoteErrorMessage(e));
             return e instanceof ScheduleUsageError ? EXIT_USAGE : 1;
+        }
+    }
+    if (words[0] === 'compress' || words[0] === 'decompress' || words[0] === 'verify') {
+        try {
+            return await runCompressionCommand(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), words, json);
+        } catch (e) {
+            printerr(e instanceof CompressionUsageError ? e.message : remoteErrorMessage(e));
+            return e instanceof CompressionUsageError ? EXIT_USAGE : 1;
         }
     }
     if (words[0] === 'disk' && (words[1] === 'selftest' || words[1] === 'selftest-log')) {

@@ -11,6 +11,7 @@ import { ROOT_PATH } from '../shared/dbus-names.js';
 import { AlertManager } from './alerts/alert-manager.js';
 import { DISK_ALERT_CLASSES, diskAlerts, poolAlerts, POOL_ALERT_CLASSES } from './alerts/rules.js';
 import { audit } from './audit.js';
+import { Compression } from './compression/compression.js';
 import { DiskRegistry } from './disks/disk-registry.js';
 import { Datasets } from './datasets/datasets.js';
 import { invalidArgument, notFound, toolUnavailable } from './errors.js';
@@ -49,6 +50,7 @@ export class Daemon {
     private readonly snapshotPolicies: SnapshotPolicies;
     private readonly alerts: AlertManager;
     private readonly lifecycle: PoolLifecycle;
+    private readonly compression: Compression;
     private current: Pool[] = [];
     private readonly schedules: ScrubScheduler;
     private mounts: Mount[] = [];
@@ -73,9 +75,13 @@ export class Daemon {
             CreatePool: (args, inv) => this.lifecycle.create(args, inv),
             ListImportablePools: args => this.lifecycle.listImportable(args),
             ImportPool: (args, inv) => this.lifecycle.import(args, inv),
+            Compress: (args, inv) => this.compression.handle('compress', args, inv),
+            Decompress: (args, inv) => this.compression.handle('decompress', args, inv),
+            Verify: (args, inv) => this.compression.handle('verify', args, inv),
         });
         this.manager.export(this.managerObject.object);
         this.jobs.load();
+        this.compression = new Compression(this.jobs, connection);
         this.scrubs = new Scrubs(this.jobs, connection, () => this.zfs, () => {
             this.scheduleRefresh();
         });
@@ -106,6 +112,8 @@ export class Daemon {
     }
 
     async start(): Promise<void> {
+        // Before anything else: what killed compression jobs left behind.
+        await this.compression.recover();
         this.watch();
         this.managerObject.setTools(await inspectTools());
         // Snapshot views a previous run could not destroy (killed, crashed).

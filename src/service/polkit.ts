@@ -17,7 +17,9 @@ export type PolkitAction =
     | 'com.sigmavault.share.manage'
     | 'com.sigmavault.vpn.manage'
     | 'com.sigmavault.agent.run'
-    | 'com.sigmavault.alert.manage';
+    | 'com.sigmavault.alert.manage'
+    | 'com.sigmavault.file.compress'
+    | 'com.sigmavault.job.manage';
 
 const ALLOW_USER_INTERACTION = 1;
 

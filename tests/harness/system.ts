@@ -17,10 +17,14 @@ const POLKIT_RULES = '/etc/polkit-1/rules.d/00-sigmavault-test.rules';
 /** Where the daemon may use files as pool devices: the harness's sparse files. */
 const FILE_VDEV_ROOTS = '/etc/sigmavault/file-vdev-roots.conf';
 
-/** polkit rules for tests: root may do everything, the unprivileged svuser nothing. */
+/**
+ * polkit rules for tests: root may do everything, the unprivileged svuser
+ * nothing — except what the policy grants everyone (compressing one's own
+ * files, which runs with the caller's own permissions).
+ */
 const TEST_RULES = `// Installed by the SigmaVault test harness.
 polkit.addRule(function (action, subject) {
-    if (action.id.indexOf("com.sigmavault.") !== 0)
+    if (action.id.indexOf("com.sigmavault.") !== 0 || action.id === "com.sigmavault.file.compress")
         return polkit.Result.NOT_HANDLED;
     if (subject.user === "root")
         return polkit.Result.YES;

@@ -8,7 +8,8 @@ import type { Mount } from '../zfs/mounts.js';
 import type { ToolInfo } from '../tool-versions.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
 
-export const MANAGER_METHODS = ['LocatePath', 'GetLayoutChoices', 'ListFileDevices', 'CreatePool', 'ListImportablePools', 'ImportPool'] as const;
+export const MANAGER_METHODS = ['LocatePath', 'GetLayoutChoices', 'ListFileDevices', 'CreatePool', 'ListImportablePools', 'ImportPool',
+    'Compress', 'Decompress', 'Verify'] as const;
 export type ManagerMethod = (typeof MANAGER_METHODS)[number];
 
 export class ManagerObject {

@@ -1,0 +1,457 @@
+// Compress, Decompress and Verify (Manager1 methods) as jobs. The work is
+// done by the compression helper (helper-main.ts) running as the caller —
+// their uid, gid and groups through setpriv — so nobody reaches through
+// SigmaVault a file they could not reach themselves. Each job holds a lock
+// per file; at most as many jobs run as the machine has cores, the others
+// wait their turn. Before a helper writes anything, the job's token and
+// folders are written to a journal; at start the daemon has the helper of
+// each journalled job remove that job's temporaries (a crash, kill -9).
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import { formatSize } from '../../shared/format.js';
+import { z } from '../../shared/vendor/zod.js';
+import { audit } from '../audit.js';
+import { DaemonError, failed, invalidArgument, notAuthorized, notFound, toolUnavailable } from '../errors.js';
+import { ErrorName } from '../../shared/dbus-names.js';
+import type { Job, JobControl, JobManager, JobOutcome } from '../jobs/job-manager.js';
+import { OptionsSchema, parseOptionsWith } from '../options.js';
+import { authorize, type Caller, callerOf } from '../polkit.js';
+import { readState, statePath, writeAtomically } from '../state-file.js';
+import { findTool, run } from '../tools.js';
+import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey } from './paths.js';
+import { type HelperEvent, type HelperRequest, type Inspected, type Operation, parseEvent, PathBytesSchema } from './protocol.js';
+import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
+
+Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
+Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
+Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
+Gio._promisify(Gio.OutputStream.prototype, 'write_bytes_async', 'write_bytes_finish');
+
+const CompressionOptionsSchema = OptionsSchema.extend({
+    level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).optional(),
+    replace: z.boolean().optional(),
+}).strict();
+
+const JournalSchema = z.object({
+    version: z.literal(1),
+    entries: z.array(z.object({
+        token: z.string().regex(/^[0-9a-f]{16}$/),
+        uid: z.number().int().nonnegative(),
+        gid: z.number().int().nonnegative(),
+        paths: z.array(PathBytesSchema),
+    }).strict()),
+}).strict();
+type JournalEntry = z.infer<typeof JournalSchema>['entries'][number];
+
+const OPERATION_NAMES: Readonly<Record<Operation, string>> = {
+    compress: 'file-compress', decompress: 'file-decompress', verify: 'file-verify',
+};
+
+// helper-main.js sits beside this module, installed and in the build tree alike.
+const HELPER = GLib.build_filenamev([GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]), 'helper-main.js']);
+
+Gio._promisify(Gio.InputStream.prototype, 'read_bytes_async', 'read_bytes_finish');
+
+/** All of a pipe, as text. */
+async function readText(stream: Gio.InputStream | null): Promise<string> {
+    if (stream === null)
+        return '';
+    let text = '';
+    const decoder = new TextDecoder('utf-8', { fatal: false });
+    for (;;) {
+        const bytes = await stream.read_bytes_async(65536, GLib.PRIORITY_DEFAULT, null).catch(() => null);
+        if (bytes === null || bytes.get_size() === 0)
+            return text + decoder.decode();
+        text += decoder.decode(bytes.toArray(), { stream: true });
+    }
+}
+
+function randomToken(): string {
+    let t = '';
+    for (let i = 0; i < 4; i++)
+        t += GLib.random_int_range(0, 0x10000).toString(16).padStart(4, '0');
+    return t;
+}
+
+/** At most `size` jobs at once; the others wait in order. */
+class Slots {
+    private used = 0;
+    private readonly waiting: (() => void)[] = [];
+
+    constructor(private readonly size: number) {}
+
+    /**
+     * A place: `immediate` when a slot was free; `ready` resolves when the
+     * slot is this job's, or when the job gives up its place (`abandon`).
+     */
+    take(): { immediate: boolean; ready: Promise<boolean>; abandon: () => void } {
+        if (this.used < this.size) {
+            this.used++;
+            return { immediate: true, ready: Promise.resolve(true), abandon: () => undefined };
+        }
+        let settle: (granted: boolean) => void = () => undefined;
+        const ready = new Promise<boolean>(resolve => {
+            settle = resolve;
+        });
+        const grant = (): void => {
+            settle(true);
+        };
+        this.waiting.push(grant);
+        return { immediate: false, ready, abandon: () => {
+            const i = this.waiting.indexOf(grant);
+            if (i >= 0) {
+                this.waiting.splice(i, 1);
+                settle(false);
+            }
+        } };
+    }
+
+    get queued(): number {
+        return this.waiting.length;
+    }
+
+    release(): void {
+        const next = this.waiting.shift();
+        if (next)
+            next();
+        else
+            this.used--;
+    }
+}
+
+interface Summary {
+    done: number;
+    skipped: number;
+    failed: string[];
+    before: number;
+    after: number;
+    skippedReasons: string[];
+}
+
+/** "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)" and the like. */
+export function summarize(op: Operation, s: Summary): string {
+    const files = (n: number): string => `${n} ${n === 1 ? 'file' : 'files'}`;
+    const parts: string[] = [];
+    if (op === 'compress' && s.done > 0) {
+        const saved = s.before > 0 ? Math.round((1 - s.after / s.before) * 100) : 0;
+        parts.push(`Compressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)} (${saved >= 0 ? `${saved} % smaller` : `${-saved} % larger`})`);
+    } else if (op === 'decompress' && s.done > 0) {
+        parts.push(`Decompressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)}`);
+    } else if (op === 'verify' && s.done > 0) {
+        parts.push(`Verified ${files(s.done)}: intact`);
+    }
+    if (s.skipped > 0)
+        parts.push(`${files(s.skipped)} skipped (${s.skippedReasons[0]?.replace(/^.*?: Skipped: /, '') ?? 'would not shrink'})`);
+    if (s.failed.length > 0)
+        parts.push(`${files(s.failed.length)} failed: ${s.failed[0]}${s.failed.length > 1 ? ` (and ${s.failed.length - 1} more, see the job's log)` : ''}`);
+    if (parts.length === 0)
+        return 'Nothing to do.';
+    return `${parts.join('; ')}${/[.)]$/.test(parts.at(-1) ?? '') ? '' : '.'}`;
+}
+
+export class Compression {
+    private readonly slots = new Slots(Math.max(1, GLib.get_num_processors()));
+    /** Path key → the unfinished job working on it. */
+    private readonly busy = new Map<string, Job>();
+    private readonly journalFile = statePath('compression-journal.json');
+
+    constructor(private readonly jobs: JobManager, private readonly connection: Gio.DBusConnection) {}
+
+    /** Manager1.Compress / Decompress / Verify (aay paths, a{sv} options) → (o job). */
+    async handle(op: Operation, args: unknown[], invocation: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
+        const [rawPaths, rawOptions] = args as [Uint8Array[], unknown];
+        const options = parseOptionsWith(CompressionOptionsSchema, rawOptions);
+        if (op !== 'compress' && options.level !== undefined)
+            throw invalidArgument('The level option applies only to Compress.');
+        if (op === 'verify' && options.replace !== undefined)
+            throw invalidArgument('The replace option does not apply to Verify.');
+        const paths = this.checkPaths(rawPaths);
+        const caller = await callerOf(this.connection, invocation.get_sender() ?? '');
+        if (caller.uid === null)
+            throw notAuthorized('Could not tell which user is calling.');
+        await authorize(this.connection, caller, 'com.sigmavault.file.compress', displayPath(paths[0] ?? new Uint8Array()),
+            !options['auth.no_user_interaction']);
+        const user = await this.user(caller.uid);
+        const keys = paths.map(pathKey);
+        // The same request again gets the running job; an overlapping one is refused.
+        const holders = new Set(keys.map(k => this.busy.get(k)).filter((j): j is Job => j !== undefined));
+        if (holders.size > 0) {
+            const [job] = holders;
+            if (job && holders.size === 1 && job.snapshot.operation === OPERATION_NAMES[op] &&
+                keys.every(k => this.busy.get(k) === job) && [...this.busy.values()].filter(j => j === job).length === keys.length)
+                return new GLib.Variant('(o)', [job.path]);
+            const shown = displayPath(paths[keys.findIndex(k => this.busy.has(k))] ?? new Uint8Array());
+            throw new DaemonError(ErrorName.Busy, `${shown} is already being processed by job ${job?.id ?? '?'}. Wait for it to end or cancel it.`);
+        }
+        const token = randomToken();
+        const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
+            level: options.level ?? null, replace: options.replace ?? false, token };
+        const items = await this.inspect(user, request);
+        this.refuseProblems(items, caller, op);
+        const job = this.start(op, paths, keys, items, caller, user, { ...request, op });
+        audit({ action: `file.${op}`, sender: caller.sender, uid: caller.uid, object: items.map(i => i.path).join(', '),
+            result: 'allowed', detail: job.path });
+        return new GLib.Variant('(o)', [job.path]);
+    }
+
+    private checkPaths(raw: unknown): Uint8Array[] {
+        if (!Array.isArray(raw) || raw.length === 0)
+            throw invalidArgument('No paths were given. Pass one or more absolute paths.');
+        if (raw.length > MAX_PATHS)
+            throw invalidArgument(`At most ${MAX_PATHS} paths at once.`);
+        const seen = new Set<string>();
+        const out: Uint8Array[] = [];
+        for (const p of raw as unknown[]) {
+            if (!(p instanceof Uint8Array))
+                throw invalidArgument('Paths must be byte strings (ay).');
+            try {
+                const checked = checkPath(p);
+                const key = pathKey(checked);
+                if (!seen.has(key)) {
+                    seen.add(key);
+                    out.push(checked);
+                }
+            } catch (e) {
+                if (e instanceof PathError)
+                    throw invalidArgument(e.message);
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    /** The caller's passwd entry (name, primary group), as NSS knows it. */
+    private async user(uid: number): Promise<PasswdEntry> {
+        const r = await run('getent', ['passwd', String(uid)]);
+        const entry = r.status === 0 ? parsePasswdLine(r.stdout.split('\n')[0] ?? '') : null;
+        if (entry === null)
+            throw notAuthorized(`User ${uid} has no account on this computer (getent passwd ${uid} found none), so SigmaVault cannot act as that user.`);
+        return entry;
+    }
+
+    /** Spawns the helper as `user`, with the request on its stdin. */
+    private spawnHelper(user: Pick<PasswdEntry, 'uid' | 'gid'>, request: HelperRequest): Gio.Subprocess {
+        const setpriv = findTool('setpriv');
+        const gjs = findTool('gjs');
+        if (setpriv === null || gjs === null)
+            throw toolUnavailable('setpriv (util-linux) and gjs are needed to compress files as their owner; install them.');
+        if (findTool('zstd') === null)
+            throw toolUnavailable('zstd is not installed. Install the zstd package.');
+        const launcher = new Gio.SubprocessLauncher({
+            flags: Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE,
+        });
+        launcher.set_cwd('/');
+        const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'LC_ALL=C.UTF-8', 'G_FILENAME_ENCODING=ISO-8859-1',
+            `SIGMAVAULT_UID=${user.uid}`, 'HOME=/nonexistent'];
+        for (const name of ['SIGMAVAULT_TOOL_PATH'])
+            if (GLib.getenv(name) !== null)
+                env.push(`${name}=${GLib.getenv(name)}`);
+        launcher.set_environ(env);
+        // The helper dies with the daemon (its leftovers are in the journal).
+        const proc = launcher.spawnv([setpriv, `--reuid=${user.uid}`, `--regid=${user.gid}`, '--init-groups',
+            '--pdeathsig', 'KILL', '--', gjs, '-m', HELPER]);
+        const stdin = proc.get_stdin_pipe();
+        stdin?.write_all(new TextEncoder().encode(`${JSON.stringify(request)}\n`), null);
+        return proc;
+    }
+
+    private async inspect(user: PasswdEntry, request: HelperRequest): Promise<Inspected[]> {
+        const proc = this.spawnHelper(user, request);
+        const [out, err] = await proc.communicate_utf8_async(null, null);
+        for (const line of (out ?? '').split('\n')) {
+            const event = parseEvent(line);
+            if (event?.type === 'inspected')
+                return event.items;
+        }
+        throw failed(`The compression helper did not answer (${(err ?? '').trim() || `exit status ${proc.get_exit_status()}`}).`);
+    }
+
+    private refuseProblems(items: readonly Inspected[], caller: Caller, op: Operation): void {
+        const bad = items.find(i => !i.ok);
+        if (!bad)
+            return;
+        audit({ action: `file.${op}`, sender: caller.sender, uid: caller.uid, object: bad.path, result: 'denied', detail: bad.message });
+        switch (bad.problem) {
+        case 'not-found': throw notFound(bad.message);
+        case 'permission': throw notAuthorized(bad.message);
+        case 'exists': throw new DaemonError(ErrorName.Failed, bad.message);
+        default: throw invalidArgument(bad.message);
+        }
+    }
+
+    private start(op: Operation, paths: Uint8Array[], keys: string[], items: readonly Inspected[], caller: Caller,
+        user: PasswdEntry, request: HelperRequest): Job {
+        const first = items[0]?.path ?? '';
+        const lock = paths.length === 1 ? `file:${first}` : `files:${first} and ${paths.length - 1} more`;
+        const { job } = this.jobs.start({
+            operation: OPERATION_NAMES[op], objects: [], lock: `${lock} (${request.token})`, startedByUid: caller.uid ?? 0,
+            cancelAction: 'com.sigmavault.job.manage', cancelable: true,
+        }, control => this.work(op, control, user, request, items));
+        for (const k of keys)
+            this.busy.set(k, job);
+        return job;
+    }
+
+    private async work(op: Operation, control: JobControl, user: PasswdEntry, request: HelperRequest,
+        items: readonly Inspected[]): Promise<JobOutcome> {
+        const slot = this.slots.take();
+        control.onCancel = (): Promise<void> => {
+            slot.abandon();
+            return Promise.resolve();
+        };
+        try {
+            control.update({ progress: null, bytes: items.reduce((s, i) => s + i.size, 0) });
+            if (!slot.immediate)
+                control.log(`Waiting for a free core (${this.slots.queued} ${this.slots.queued === 1 ? 'job' : 'jobs'} in the queue).`);
+            if (!await slot.ready)
+                return { state: 'cancelled', message: 'Cancelled before it started; nothing was touched.' };
+            try {
+                return await this.runHelper(op, control, user, request);
+            } finally {
+                this.slots.release();
+            }
+        } finally {
+            for (const [k, j] of this.busy) {
+                if (j.id === control.id)
+                    this.busy.delete(k);
+            }
+        }
+    }
+
+    private async runHelper(op: Operation, control: JobControl, user: PasswdEntry, request: HelperRequest): Promise<JobOutcome> {
+        this.journal(j => [...j, { token: request.token, uid: user.uid, gid: user.gid, paths: request.paths }]);
+        const started = GLib.get_monotonic_time();
+        const proc = this.spawnHelper(user, request);
+        const stdin = proc.get_stdin_pipe();
+        control.onCancel = async (): Promise<void> => {
+            try {
+                await stdin?.write_bytes_async(new GLib.Bytes(new TextEncoder().encode('cancel\n')), GLib.PRIORITY_DEFAULT, null);
+            } catch {
+                // the helper has ended already
+            }
+        };
+        const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [] };
+        let total = 0;
+        let cancelled = false;
+        const stdoutPipe = proc.get_stdout_pipe();
+        const errors = readText(proc.get_stderr_pipe());
+        if (stdoutPipe !== null) {
+            const lines = new Gio.DataInputStream({ base_stream: stdoutPipe });
+            for (;;) {
+                let line: Uint8Array | null;
+                try {
+                    [line] = await lines.read_line_async(GLib.PRIORITY_DEFAULT, null);
+                } catch {
+                    break;
+                }
+                if (line === null)
+                    break;
+                const event = parseEvent(new TextDecoder().decode(line));
+                if (event === null)
+                    continue;
+                cancelled = this.onEvent(event, control, summary, started, total) || cancelled;
+                if (event.type === 'total')
+                    total = event.bytes;
+            }
+        }
+        await proc.wait_async(null).catch(() => undefined);
+        const stderr = (await errors).trim();
+        if (stderr !== '')
+            control.log(`Helper: ${stderr.split('\n').slice(-3).join(' ')}`);
+        const killed = !proc.get_if_exited();
+        const status = proc.get_if_exited() ? proc.get_exit_status() : -1;
+        if (killed || status !== 0 || cancelled) {
+            // Whatever it left: remove this job's temporaries, as the user.
+            await this.clean({ token: request.token, uid: user.uid, gid: user.gid, paths: request.paths });
+        } else {
+            this.journal(j => j.filter(e => e.token !== request.token));
+        }
+        if (cancelled || control.cancelRequested)
+            return { state: 'cancelled', message: 'Cancelled; the originals are untouched and no partial result was left.' };
+        if (killed) {
+            return { state: 'failed', message: `The compression helper was killed (signal ${proc.get_term_sig()}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
+        }
+        if (status !== 0)
+            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}` };
+        return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary) };
+    }
+
+    /** Applies one helper event to the job; true when the helper reports it was cancelled. */
+    private onEvent(event: HelperEvent, control: JobControl, s: Summary, started: number, total: number): boolean {
+        switch (event.type) {
+        case 'total':
+            control.update({ progress: event.bytes > 0 ? 0 : null });
+            return false;
+        case 'progress': {
+            const seconds = (GLib.get_monotonic_time() - started) / 1e6;
+            const rate = seconds > 0 ? event.done / seconds : 0;
+            const fraction = total > 0 ? Math.min(1, event.done / total) : null;
+            // Bytes and BytesDone count the files' bytes; the helper reads each twice.
+            const half = total / 2;
+            control.update({ progress: fraction, bytes: half, bytesDone: Math.min(half, event.done / 2), rate: rate / 2,
+                expectedEndTime: fraction !== null && fraction > 0.01 && rate > 0
+                    ? GLib.get_real_time() + ((total - event.done) / rate) * 1e6 : 0 });
+            return false;
+        }
+        case 'log':
+            control.log(event.message);
+            return false;
+        case 'inspected':
+            return false;
+        case 'result':
+            switch (event.outcome) {
+            case 'done':
+                s.done++;
+                s.before += event.before;
+                s.after += event.after;
+                control.log(event.message);
+                break;
+            case 'skipped':
+                s.skipped++;
+                s.skippedReasons.push(event.message);
+                break;
+            case 'failed':
+                s.failed.push(event.message);
+                control.log(event.message);
+                break;
+            case 'cancelled':
+                return true;
+            }
+            return false;
+        }
+    }
+
+    private readJournal(): JournalEntry[] {
+        try {
+            const text = readState(this.journalFile);
+            if (text === null)
+                return [];
+            const r = JournalSchema.safeParse(JSON.parse(text));
+            return r.success ? r.data.entries : [];
+        } catch {
+            return [];
+        }
+    }
+
+    private journal(change: (entries: JournalEntry[]) => JournalEntry[]): void {
+        writeAtomically(this.journalFile, JSON.stringify({ version: 1, entries: change(this.readJournal()) }));
+    }
+
+    private async clean(entry: JournalEntry): Promise<void> {
+        try {
+            const proc = this.spawnHelper(entry, { op: 'clean', purpose: 'compress', paths: entry.paths, level: null,
+                replace: false, token: entry.token });
+            await proc.communicate_utf8_async(null, null);
+        } catch (e) {
+            console.warn(`sigmavaultd: could not clean up after compression job ${entry.token}: ${e instanceof Error ? e.message : String(e)}`);
+            return;
+        }
+        this.journal(j => j.filter(e => e.token !== entry.token));
+    }
+
+    /** At start: removes what journalled jobs left (the daemon or a helper was killed). */
+    async recover(): Promise<void> {
+        for (const entry of this.readJournal())
+            await this.clean(entry);
+    }
+}

@@ -1,0 +1,806 @@
+// sigmavaultd's compression helper. It runs as the user who asked (setpriv
+// --reuid --regid --init-groups), so the kernel decides what it may read and
+// write; the daemon never touches a user's files as root. One JSON request
+// on stdin (protocol.ts), events on stdout; "cancel" on stdin or its end
+// (the daemon went away) stops it and removes what it wrote.
+//
+// File names are bytes. The daemon starts this with
+// G_FILENAME_ENCODING=ISO-8859-1, so that GLib maps each byte of a name to
+// one character and back: a JS string here holds any name exactly, and
+// argv, Gio.File and the tools see the original bytes.
+//
+// Per file: sample and decide (strategy.ts); zstd (streaming, -T0) from the
+// file into a temporary beside the target while the original's SHA-256 is
+// taken; decode the temporary and compare SHA-256s; check the original did
+// not change (size, mtime, ctime, inode); copy mode, times, group and
+// extended attributes; fsync; hard-link the temporary to the final name
+// (which fails rather than overwrite) and remove the temporary; only then,
+// if asked, remove the original.
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import System from 'system';
+import { _, format } from '../../shared/i18n.js';
+import { FrameError, MAX_FRAME_HEADER, parseFrameHeader } from '../../shared/zstd-frame.js';
+import { findTool } from '../tools.js';
+import { type HelperEvent, type HelperRequest, HelperRequestSchema, type Inspected, isTempOf, type Problem,
+    tempName } from './protocol.js';
+import {
+    compressedName, decide, type Decision, decompressedName, detect, dictionaryFileName, extensionOf, folderDecision,
+    LONG_WINDOW_LOG, planDictionaries, SAMPLE_BLOCK, sampleOffsets,
+} from './strategy.js';
+
+Gio._promisify(Gio.InputStream.prototype, 'read_bytes_async', 'read_bytes_finish');
+Gio._promisify(Gio.OutputStream.prototype, 'write_bytes_async', 'write_bytes_finish');
+Gio._promisify(Gio.OutputStream.prototype, 'close_async', 'close_finish');
+Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
+Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
+Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
+
+const CHUNK = 1024 * 1024;
+const ATTRIBUTES = 'standard::type,standard::size,standard::name,unix::*,time::*,xattr::*,access::*';
+
+/** GLib.fsync exists in GLib ≥ 2.64; the GIR types do not declare it. */
+const fsync = (fd: number): number => (GLib as unknown as { fsync: (fd: number) => number }).fsync(fd);
+
+class Cancelled extends Error {
+    constructor() {
+        super('cancelled');
+        this.name = 'Cancelled';
+    }
+}
+
+/** A failure of one file, with a message a person can act on. */
+class FileFailure extends Error {
+    constructor(message: string, readonly problem: Problem = 'io') {
+        super(message);
+        this.name = 'FileFailure';
+    }
+}
+
+const cancellable = new Gio.Cancellable();
+const running = new Set<Gio.Subprocess>();
+const stdout = new Gio.DataOutputStream({ base_stream: new Gio.UnixOutputStream({ fd: 1, close_fd: false }) });
+
+function emit(event: HelperEvent): void {
+    stdout.put_string(`${JSON.stringify(event)}\n`, null);
+    stdout.flush(null);
+}
+
+/** A byte string (one char per byte) from the daemon's byte array, and back. */
+const fromBytes = (bytes: readonly number[]): string => String.fromCharCode(...bytes);
+const toBytes = (s: string): Uint8Array => Uint8Array.from(s, c => c.charCodeAt(0));
+/** A name as a person reads it: UTF-8, with bytes that are not shown as �. */
+const display = (s: string): string => new TextDecoder('utf-8', { fatal: false }).decode(toBytes(s));
+
+function checkCancelled(): void {
+    if (cancellable.is_cancelled())
+        throw new Cancelled();
+}
+
+interface Stat {
+    readonly type: Gio.FileType;
+    readonly size: number;
+    readonly mode: number;
+    readonly uid: number;
+    readonly gid: number;
+    readonly inode: number;
+    readonly device: number;
+    readonly mtime: number;
+    readonly mtimeUsec: number;
+    readonly ctime: number;
+    readonly ctimeUsec: number;
+    readonly atime: number;
+    readonly atimeUsec: number;
+    readonly nlink: number;
+    readonly info: Gio.FileInfo;
+}
+
+function ioProblem(e: unknown): Problem {
+    if (e instanceof GLib.Error) {
+        if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND))
+            return 'not-found';
+        if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.PERMISSION_DENIED))
+            return 'permission';
+        if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.EXISTS))
+            return 'exists';
+        if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.READ_ONLY))
+            return 'permission';
+    }
+    return 'io';
+}
+
+function lstat(path: string): Stat {
+    const info = Gio.File.new_for_path(path).query_info(ATTRIBUTES, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    const n = (a: string): number => info.get_attribute_uint64(a);
+    const u = (a: string): number => info.get_attribute_uint32(a);
+    return {
+        type: info.get_file_type(), size: info.get_size(), mode: u('unix::mode'), uid: u('unix::uid'), gid: u('unix::gid'),
+        inode: n('unix::inode'), device: u('unix::device'), nlink: u('unix::nlink'),
+        mtime: n('time::modified'), mtimeUsec: u('time::modified-usec'),
+        ctime: n('time::changed'), ctimeUsec: u('time::changed-usec'),
+        atime: n('time::access'), atimeUsec: u('time::access-usec'), info,
+    };
+}
+
+/** Whether the file is still the one that was read: same inode, size and times. */
+function unchanged(a: Stat, b: Stat): boolean {
+    return a.inode === b.inode && a.device === b.device && a.size === b.size && a.mtime === b.mtime &&
+        a.mtimeUsec === b.mtimeUsec && a.ctime === b.ctime && a.ctimeUsec === b.ctimeUsec;
+}
+
+function exists(path: string): boolean {
+    return Gio.File.new_for_path(path).query_exists(null) ||
+        GLib.file_test(path, GLib.FileTest.IS_SYMLINK);
+}
+
+const tool = (name: string): string => {
+    const path = findTool(name);
+    if (path === null)
+        throw new FileFailure(format(_('%s is not installed.'), name), 'unsupported');
+    return path;
+};
+
+interface SpawnOptions {
+    readonly stdinPath?: string;
+    readonly stdoutPath?: string;
+    readonly stdinPipe?: boolean;
+    readonly stdoutPipe?: boolean;
+}
+
+/** Spawns a tool (argv, no shell); it dies with this helper (setpriv --pdeathsig). */
+function spawn(argv: string[], o: SpawnOptions = {}): Gio.Subprocess {
+    checkCancelled();
+    let flags = Gio.SubprocessFlags.STDERR_PIPE;
+    if (o.stdinPipe)
+        flags |= Gio.SubprocessFlags.STDIN_PIPE;
+    if (o.stdoutPipe)
+        flags |= Gio.SubprocessFlags.STDOUT_PIPE;
+    const launcher = new Gio.SubprocessLauncher({ flags });
+    if (o.stdinPath !== undefined)
+        launcher.set_stdin_file_path(o.stdinPath);
+    if (o.stdoutPath !== undefined)
+        launcher.set_stdout_file_path(o.stdoutPath);
+    const setpriv = findTool('setpriv');
+    const proc = launcher.spawnv(setpriv === null ? argv : [setpriv, '--pdeathsig', 'KILL', '--', ...argv]);
+    running.add(proc);
+    return proc;
+}
+
+/** Waits for a tool; a non-zero exit is a FileFailure naming `what`, with the tool's own words. */
+async function finish(proc: Gio.Subprocess, what: string): Promise<void> {
+    const errText = readAll(proc.get_stderr_pipe());
+    await proc.wait_async(null);
+    running.delete(proc);
+    const stderr = (await errText).trim();
+    checkCancelled();
+    if (!proc.get_if_exited() || proc.get_exit_status() !== 0) {
+        const status = proc.get_if_exited() ? format(_('exit status %d'), proc.get_exit_status())
+            : format(_('killed by signal %d'), proc.get_term_sig());
+        throw new FileFailure(format(_('%s failed (%s): %s'), what, status, display(stderr.split('\n').slice(-3).join(' ')) || _('no message')));
+    }
+}
+
+async function readAll(stream: Gio.InputStream | null): Promise<string> {
+    if (stream === null)
+        return '';
+    const parts: Uint8Array[] = [];
+    for (;;) {
+        const bytes = await stream.read_bytes_async(65536, GLib.PRIORITY_DEFAULT, null);
+        if (bytes.get_size() === 0)
+            break;
+        parts.push(bytes.toArray());
+    }
+    let text = '';
+    for (const p of parts)
+        text += String.fromCharCode(...p);
+    return text;
+}
+
+let total = 0;
+let done = 0;
+let lastReport = 0;
+function advance(n: number): void {
+    done += n;
+    const now = GLib.get_monotonic_time();
+    if (now - lastReport > 200000) {
+        lastReport = now;
+        emit({ type: 'progress', done });
+    }
+}
+
+/** SHA-256 of a stream, read in 1 MiB chunks; each chunk counts as progress. */
+async function sha256(stream: Gio.InputStream): Promise<{ digest: string; bytes: number }> {
+    const sum = new GLib.Checksum(GLib.ChecksumType.SHA256);
+    let bytes = 0;
+    for (;;) {
+        const chunk = await stream.read_bytes_async(CHUNK, GLib.PRIORITY_DEFAULT, cancellable);
+        const n = chunk.get_size();
+        if (n === 0)
+            break;
+        sum.update(chunk.toArray());
+        bytes += n;
+        advance(n);
+    }
+    return { digest: sum.get_string() ?? '', bytes };
+}
+
+async function sha256OfFile(path: string): Promise<{ digest: string; bytes: number }> {
+    const stream = Gio.File.new_for_path(path).read(cancellable);
+    try {
+        return await sha256(stream);
+    } finally {
+        stream.close(null);
+    }
+}
+
+/** Decodes `path` with zstd and hashes what comes out. */
+async function sha256OfDecoded(path: string, dictionary: string | null): Promise<{ digest: string; bytes: number }> {
+    const proc = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', ...(dictionary ? ['-D', dictionary] : [])],
+        { stdinPath: path, stdoutPipe: true });
+    const stdoutPipe = proc.get_stdout_pipe();
+    if (stdoutPipe === null)
+        throw new FileFailure('zstd has no output pipe');
+    const [hash] = await Promise.all([sha256(stdoutPipe), finish(proc, _('Decoding'))]);
+    return hash;
+}
+
+/** Sets on `path` the mode, times, group and extended attributes of `from`. */
+function copyAttributes(path: string, from: Stat, log: (m: string) => void): void {
+    const file = Gio.File.new_for_path(path);
+    const info = new Gio.FileInfo();
+    info.set_attribute_uint32('unix::mode', from.mode & 0o7777);
+    info.set_attribute_uint64('time::modified', from.mtime);
+    info.set_attribute_uint32('time::modified-usec', from.mtimeUsec);
+    info.set_attribute_uint64('time::access', from.atime);
+    info.set_attribute_uint32('time::access-usec', from.atimeUsec);
+    file.set_attributes_from_info(info, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    const now = lstat(path);
+    if (now.gid !== from.gid) {
+        try {
+            file.set_attribute_uint32('unix::gid', from.gid, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+            // chown may clear set-id bits; set the mode again.
+            file.set_attribute_uint32('unix::mode', from.mode & 0o7777, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        } catch {
+            log(format(_('%s: could not keep its group (gid %d): you are not a member of it.'), display(path), from.gid));
+        }
+    }
+    for (const name of from.info.list_attributes('xattr') ?? []) {
+        try {
+            const value = from.info.get_attribute_string(name);
+            if (value !== null)
+                file.set_attribute_string(name, value, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        } catch {
+            log(format(_('%s: could not copy the extended attribute %s.'), display(path), name));
+        }
+    }
+    // Times last: setting attributes changes nothing but ctime, and the mode
+    // is set already; the times stay as the original's.
+    file.set_attributes_from_info(info, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+}
+
+function fsyncFile(path: string): void {
+    const stream = Gio.File.new_for_path(path).open_readwrite(null);
+    try {
+        const out = stream.get_output_stream() as unknown as Gio.FileDescriptorBased;
+        if (fsync(out.get_fd()) !== 0)
+            throw new FileFailure(format(_('Could not write %s to the disk (fsync failed).'), display(path)));
+    } finally {
+        stream.close(null);
+    }
+}
+
+/** Puts `temp` under `final` without ever replacing a file there (a hard link fails if `final` exists). */
+async function publish(temp: string, final: string): Promise<void> {
+    if (exists(final))
+        throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+    const proc = spawn([tool('ln'), '-T', '--', temp, final]);
+    try {
+        await finish(proc, format(_('Creating %s'), display(final)));
+    } catch (e) {
+        if (exists(final) && e instanceof FileFailure)
+            throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+        throw e;
+    }
+    removeQuietly(temp);
+}
+
+/** fsyncs directories (coreutils sync opens and fsyncs each). */
+async function syncDirs(dirs: Iterable<string>): Promise<void> {
+    const list = [...new Set(dirs)];
+    if (list.length > 0)
+        await finish(spawn([tool('sync'), '--', ...list]), _('Writing to the disk'));
+}
+
+function removeQuietly(path: string): void {
+    try {
+        Gio.File.new_for_path(path).delete(null);
+    } catch {
+        // already gone
+    }
+}
+
+/** A few blocks of the file: its start, middle and end. */
+function sample(path: string, size: number): Uint8Array {
+    const stream = Gio.File.new_for_path(path).read(null);
+    try {
+        const parts: Uint8Array[] = [];
+        for (const offset of sampleOffsets(size)) {
+            stream.seek(offset, GLib.SeekType.SET, null);
+            const bytes = stream.read_bytes(SAMPLE_BLOCK, null).toArray();
+            parts.push(bytes);
+        }
+        const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+        let at = 0;
+        for (const p of parts) {
+            out.set(p, at);
+            at += p.length;
+        }
+        return out;
+    } finally {
+        stream.close(null);
+    }
+}
+
+function readHead(path: string, n: number): Uint8Array {
+    const stream = Gio.File.new_for_path(path).read(null);
+    try {
+        return stream.read_bytes(n, null).toArray();
+    } finally {
+        stream.close(null);
+    }
+}
+
+const myUid = Number(GLib.getenv('SIGMAVAULT_UID') ?? '-1');
+
+/** Can this user write the folder (to create the result and, for replace, remove the original)? */
+function canWriteDir(dir: string): boolean {
+    try {
+        const info = Gio.File.new_for_path(dir).query_info('access::can-write', Gio.FileQueryInfoFlags.NONE, null);
+        return info.get_attribute_boolean('access::can-write');
+    } catch {
+        return false;
+    }
+}
+
+interface Target {
+    readonly path: string;
+    readonly stat: Stat;
+    readonly folder: boolean;
+}
+
+/** Checks one path for `request.purpose`; a problem is a FileFailure. */
+function inspectOne(path: string, request: HelperRequest): Target {
+    let stat: Stat;
+    try {
+        stat = lstat(path);
+    } catch (e) {
+        const problem = ioProblem(e);
+        throw new FileFailure(problem === 'not-found' ? format(_('%s does not exist.'), display(path))
+            : problem === 'permission' ? format(_('You are not allowed to open %s (a folder on the way cannot be searched).'), display(path))
+                : format(_('Could not look at %s.'), display(path)), problem);
+    }
+    if (stat.type === Gio.FileType.SYMBOLIC_LINK) {
+        throw new FileFailure(format(_('%s is a symbolic link. SigmaVault does not follow links; choose the file it points to.'), display(path)), 'symlink');
+    }
+    const folder = stat.type === Gio.FileType.DIRECTORY;
+    if (!folder && stat.type !== Gio.FileType.REGULAR)
+        throw new FileFailure(format(_('%s is not a regular file or a folder (a device, socket or pipe), so it cannot be compressed.'), display(path)), 'special');
+    if (folder && request.purpose !== 'compress')
+        throw new FileFailure(format(_('%s is a folder; choose a .zst or .tar.zst file to %s.'), display(path),
+            request.purpose === 'verify' ? _('verify') : _('decompress')), 'unsupported');
+    if (!stat.info.get_attribute_boolean('access::can-read'))
+        throw new FileFailure(format(_('You are not allowed to read %s.'), display(path)), 'permission');
+    const dir = GLib.path_get_dirname(path);
+    const name = GLib.path_get_basename(path);
+    if (request.purpose !== 'verify' && !canWriteDir(dir))
+        throw new FileFailure(format(_('You cannot create files in %s, so the result cannot be written there.'), display(dir)), 'permission');
+    if (request.purpose === 'decompress') {
+        const out = decompressedName(name);
+        if (out === null)
+            throw new FileFailure(format(_('%s does not end in .zst or .tar.zst, so SigmaVault does not know what to call the result.'), display(path)), 'unsupported');
+        if (name.endsWith('.tar.zst') || name.endsWith('.tzst'))
+            throw new FileFailure(format(_('%s is a folder archive; unpacking .tar.zst archives is not supported yet (use “tar --zstd -xf” meanwhile).'), display(path)), 'unsupported');
+        if (exists(GLib.build_filenamev([dir, out])))
+            throw new FileFailure(format(_('%s already exists; nothing would be overwritten. Move or rename it first.'), display(GLib.build_filenamev([dir, out]))), 'exists');
+    }
+    if (request.purpose === 'compress') {
+        if (exists(GLib.build_filenamev([dir, compressedName(name, folder)])))
+            throw new FileFailure(format(_('%s already exists; nothing would be overwritten. Move or rename it first.'), display(GLib.build_filenamev([dir, compressedName(name, folder)]))), 'exists');
+        if (request.replace && myUid >= 0 && stat.uid !== myUid)
+            throw new FileFailure(format(_('%s belongs to another user: its compressed copy would belong to you, so the original cannot be replaced. Compress without replacing instead.'), display(path)), 'permission');
+    }
+    return { path, stat, folder };
+}
+
+function inspect(request: HelperRequest): Inspected[] {
+    return request.paths.map(bytes => {
+        const path = fromBytes(bytes);
+        try {
+            const t = inspectOne(path, request);
+            return { path: display(path), ok: true, problem: null, message: '', folder: t.folder, size: t.stat.size };
+        } catch (e) {
+            const f = e instanceof FileFailure ? e : new FileFailure(e instanceof Error ? e.message : String(e));
+            return { path: display(path), ok: false, problem: f.problem, message: f.message, folder: false, size: 0 };
+        }
+    });
+}
+
+interface Result {
+    readonly outcome: 'done' | 'skipped';
+    readonly message: string;
+    readonly before: number;
+    readonly after: number;
+}
+
+function changedFailure(path: string): FileFailure {
+    return new FileFailure(format(_('%s changed while it was being processed, so it was left as it is and nothing was written. Try again when no program is writing to it.'), display(path)));
+}
+
+/** Compresses one regular file as described at the top. */
+async function compressFile(t: Target, decision: Decision, dictionary: string | null, request: HelperRequest,
+    log: (m: string) => void): Promise<Result> {
+    const dir = GLib.path_get_dirname(t.path);
+    const name = GLib.path_get_basename(t.path);
+    const final = GLib.build_filenamev([dir, compressedName(name, false)]);
+    const temp = GLib.build_filenamev([dir, tempName(compressedName(name, false), request.token)]);
+    // The temporary is created here, exclusively and private, before zstd writes it.
+    Gio.File.new_for_path(temp).create(Gio.FileCreateFlags.PRIVATE, null).close(null);
+    try {
+        const zstd = spawn([tool('zstd'), '-q', '-c', '--no-progress', '-T0', `-${decision.level}`, '--check',
+            `--stream-size=${t.stat.size}`, ...(decision.long ? [`--long=${LONG_WINDOW_LOG}`] : []),
+            ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: t.path, stdoutPath: temp });
+        const [original] = await Promise.all([sha256OfFile(t.path), finish(zstd, _('zstd'))]);
+        const decoded = await sha256OfDecoded(temp, dictionary);
+        if (!unchanged(t.stat, lstat(t.path)) || original.bytes !== t.stat.size)
+            throw changedFailure(t.path);
+        if (decoded.digest !== original.digest || decoded.bytes !== original.bytes) {
+            throw new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
+                display(t.path)));
+        }
+        copyAttributes(temp, t.stat, log);
+        fsyncFile(temp);
+        const after = lstat(temp).size;
+        await publish(temp, final);
+        log(format(_('%s: verified (SHA-256 %s).'), display(final), original.digest));
+        if (request.replace)
+            await replaceOriginal(t, final);
+        return { outcome: 'done', before: t.stat.size, after,
+            message: format(_('%s → %s'), display(t.path), display(final)) };
+    } finally {
+        removeQuietly(temp);
+    }
+}
+
+/** Removes the original once its verified replacement is on the disk, if it still is the file that was read. */
+async function replaceOriginal(t: Target, final: string): Promise<void> {
+    await syncDirs([GLib.path_get_dirname(final)]);
+    if (!unchanged(t.stat, lstat(t.path)))
+        throw new FileFailure(format(_('%s changed after it was compressed; it was kept, and the verified %s is there too.'), display(t.path), display(final)));
+    Gio.File.new_for_path(t.path).delete(null);
+}
+
+/** A folder as one verified .tar.zst: tar's stream is hashed as it goes into zstd, then decoded and hashed again. */
+async function compressFolder(t: Target, decision: Decision, request: HelperRequest, log: (m: string) => void): Promise<Result> {
+    const dir = GLib.path_get_dirname(t.path);
+    const name = GLib.path_get_basename(t.path);
+    const final = GLib.build_filenamev([dir, compressedName(name, true)]);
+    const temp = GLib.build_filenamev([dir, tempName(compressedName(name, true), request.token)]);
+    Gio.File.new_for_path(temp).create(Gio.FileCreateFlags.PRIVATE, null).close(null);
+    try {
+        const tar = spawn([tool('tar'), '--create', '--file=-', '--format=posix', '--xattrs', '--one-file-system',
+            '--directory', dir, '--', name], { stdoutPipe: true });
+        const zstd = spawn([tool('zstd'), '-q', '-c', '--no-progress', '-T0', `-${decision.level}`, '--check'],
+            { stdinPipe: true, stdoutPath: temp });
+        const from = tar.get_stdout_pipe();
+        const to = zstd.get_stdin_pipe();
+        if (from === null || to === null)
+            throw new FileFailure('no pipes');
+        const tee = async (): Promise<{ digest: string; bytes: number }> => {
+            const sum = new GLib.Checksum(GLib.ChecksumType.SHA256);
+            let bytes = 0;
+            for (;;) {
+                const chunk = await from.read_bytes_async(CHUNK, GLib.PRIORITY_DEFAULT, cancellable);
+                if (chunk.get_size() === 0)
+                    break;
+                sum.update(chunk.toArray());
+                bytes += chunk.get_size();
+                advance(chunk.get_size());
+                await to.write_bytes_async(chunk, GLib.PRIORITY_DEFAULT, cancellable);
+            }
+            await to.close_async(GLib.PRIORITY_DEFAULT, cancellable);
+            return { digest: sum.get_string() ?? '', bytes };
+        };
+        const [stream] = await Promise.all([tee(), finish(tar, _('tar')), finish(zstd, _('zstd'))]);
+        const decoded = await sha256OfDecoded(temp, null);
+        if (decoded.digest !== stream.digest)
+            throw new FileFailure(format(_('Verification failed for %s: the archive does not decode to what tar wrote (SHA-256 differs). Nothing was kept.'), display(t.path)));
+        if (!unchanged(t.stat, lstat(t.path)))
+            throw changedFailure(t.path);
+        // The archive is a file: the folder's read and write bits, no execute bits.
+        copyAttributes(temp, { ...t.stat, mode: t.stat.mode & 0o666 }, log);
+        fsyncFile(temp);
+        const after = lstat(temp).size;
+        await publish(temp, final);
+        log(format(_('%s: verified (SHA-256 of the tar stream %s).'), display(final), stream.digest));
+        if (request.replace)
+            log(format(_('%s: folders are not removed after compressing; delete it yourself once you have checked the archive.'), display(t.path)));
+        return { outcome: 'done', before: stream.bytes, after, message: format(_('%s → %s'), display(t.path), display(final)) };
+    } finally {
+        removeQuietly(temp);
+    }
+}
+
+/** Trains a dictionary on a group of files and stores it beside them; returns its path. */
+async function trainDictionary(dir: string, files: readonly Target[], request: HelperRequest, log: (m: string) => void): Promise<string> {
+    const bytes = files.reduce((s, f) => s + f.stat.size, 0);
+    // zstd's guidance: a dictionary about a hundredth of the samples, at most its default 110 KiB.
+    const maxdict = Math.max(4096, Math.min(112640, Math.floor(bytes / 20)));
+    const id = 32768 + GLib.random_int_range(0, 2 ** 31 - 32768 - 1);
+    const final = GLib.build_filenamev([dir, dictionaryFileName(id)]);
+    const temp = GLib.build_filenamev([dir, tempName(dictionaryFileName(id), request.token)]);
+    try {
+        // At most 2000 samples: enough to learn from, and the argv stays short.
+        await finish(spawn([tool('zstd'), '--train', '-q', `--maxdict=${maxdict}`, `--dictID=${id}`, '-o', temp, '--',
+            ...files.slice(0, 2000).map(f => f.path)]), _('Training the dictionary'));
+        fsyncFile(temp);
+        await publish(temp, final);
+    } finally {
+        removeQuietly(temp);
+    }
+    log(format(_('Trained a dictionary (ID %d, %s bytes) on %d files and stored it as %s; it is needed to decompress them.'),
+        id, String(lstat(final).size), files.length, display(final)));
+    return final;
+}
+
+/** The dictionary a frame needs, looked up by its ID beside the file (or one folder up). */
+function findDictionary(path: string, id: number): string {
+    const dir = GLib.path_get_dirname(path);
+    for (const d of [dir, GLib.path_get_dirname(dir)]) {
+        const candidate = GLib.build_filenamev([d, dictionaryFileName(id)]);
+        if (GLib.file_test(candidate, GLib.FileTest.IS_REGULAR))
+            return candidate;
+    }
+    throw new FileFailure(format(_('%s was compressed with the zstd dictionary %d, which is not beside it (%s). Put the dictionary back next to it, then try again.'),
+        display(path), id, dictionaryFileName(id)), 'not-found');
+}
+
+function frameOf(path: string): ReturnType<typeof parseFrameHeader> {
+    try {
+        return parseFrameHeader(readHead(path, 4096 + MAX_FRAME_HEADER));
+    } catch (e) {
+        throw new FileFailure(format(_('%s is not zstd-compressed data: %s'), display(path), e instanceof FrameError ? e.message : String(e)), 'unsupported');
+    }
+}
+
+async function decompressFile(t: Target, request: HelperRequest, log: (m: string) => void): Promise<Result> {
+    const dir = GLib.path_get_dirname(t.path);
+    const name = GLib.path_get_basename(t.path);
+    const finalName = decompressedName(name) ?? `${name}.out`;
+    const final = GLib.build_filenamev([dir, finalName]);
+    const temp = GLib.build_filenamev([dir, tempName(finalName, request.token)]);
+    const frame = frameOf(t.path);
+    const dictionary = frame.dictionaryId !== 0 ? findDictionary(t.path, frame.dictionaryId) : null;
+    Gio.File.new_for_path(temp).create(Gio.FileCreateFlags.PRIVATE, null).close(null);
+    try {
+        const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
+            ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: t.path, stdoutPath: temp });
+        await finish(zstd, _('zstd'));
+        const [written, decoded] = await Promise.all([sha256OfFile(temp), sha256OfDecoded(t.path, dictionary)]);
+        if (written.digest !== decoded.digest)
+            throw new FileFailure(format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(t.path)));
+        if (frame.contentSize !== null && frame.contentSize !== written.bytes && frame.contentSize !== 0)
+            throw new FileFailure(format(_('%s decoded to %d bytes, but its header says %d. Nothing was kept.'), display(t.path), written.bytes, frame.contentSize));
+        if (!unchanged(t.stat, lstat(t.path)))
+            throw changedFailure(t.path);
+        copyAttributes(temp, t.stat, log);
+        fsyncFile(temp);
+        await publish(temp, final);
+        log(format(_('%s: verified (SHA-256 %s).'), display(final), written.digest));
+        if (request.replace)
+            await replaceOriginal(t, final);
+        return { outcome: 'done', before: t.stat.size, after: written.bytes, message: format(_('%s → %s'), display(t.path), display(final)) };
+    } finally {
+        removeQuietly(temp);
+    }
+}
+
+async function verifyFile(t: Target, log: (m: string) => void): Promise<Result> {
+    const frame = frameOf(t.path);
+    const dictionary = frame.dictionaryId !== 0 ? findDictionary(t.path, frame.dictionaryId) : null;
+    // zstd checks the frame checksum while decoding.
+    const decoded = await sha256OfDecoded(t.path, dictionary);
+    const name = GLib.path_get_basename(t.path);
+    const originalName = decompressedName(name);
+    const original = originalName === null ? null : GLib.build_filenamev([GLib.path_get_dirname(t.path), originalName]);
+    if (original !== null && GLib.file_test(original, GLib.FileTest.IS_REGULAR) && !GLib.file_test(original, GLib.FileTest.IS_SYMLINK)) {
+        const theirs = await sha256OfFile(original);
+        if (theirs.digest !== decoded.digest) {
+            throw new FileFailure(format(_('%s decodes without errors, but not to %s beside it (SHA-256 differs): one of them was changed after compressing.'),
+                display(t.path), display(original)));
+        }
+        return { outcome: 'done', before: t.stat.size, after: decoded.bytes,
+            message: format(_('%s is intact and decodes to exactly %s (SHA-256 %s).'), display(t.path), display(original), decoded.digest) };
+    }
+    log(format(_('%s: no original beside it to compare with.'), display(t.path)));
+    return { outcome: 'done', before: t.stat.size, after: decoded.bytes,
+        message: format(_('%s is intact: it decodes without errors and its checksum matches (SHA-256 of the content %s).'), display(t.path), decoded.digest) };
+}
+
+/** Removes this job's temporaries from the folders of its paths (after a crash or kill). */
+function clean(request: HelperRequest): void {
+    const dirs = new Set(request.paths.map(b => GLib.path_get_dirname(fromBytes(b))));
+    for (const dir of dirs) {
+        try {
+            const children = Gio.File.new_for_path(dir).enumerate_children('standard::name,standard::type', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+            for (;;) {
+                const info = children.next_file(null);
+                if (info === null)
+                    break;
+                if (isTempOf(info.get_name(), request.token) && info.get_file_type() === Gio.FileType.REGULAR) {
+                    removeQuietly(GLib.build_filenamev([dir, info.get_name()]));
+                    emit({ type: 'log', message: format(_('Removed the leftover %s.'), display(GLib.build_filenamev([dir, info.get_name()]))) });
+                }
+            }
+            children.close(null);
+        } catch {
+            // the folder is gone or closed to this user: nothing of ours can be in it
+        }
+    }
+}
+
+async function work(request: HelperRequest): Promise<void> {
+    const log = (message: string): void => {
+        emit({ type: 'log', message });
+    };
+    const targets: (Target | FileFailure)[] = request.paths.map(b => {
+        try {
+            return inspectOne(fromBytes(b), request);
+        } catch (e) {
+            return e instanceof FileFailure ? e : new FileFailure(String(e));
+        }
+    });
+    const ok = targets.filter((t): t is Target => !(t instanceof FileFailure));
+    // Compress reads each file twice (zstd, SHA-256 at once) and decodes once.
+    total = ok.reduce((s, t) => s + (t.folder ? 0 : t.stat.size), 0) * (request.op === 'verify' ? 1 : 2);
+    emit({ type: 'total', bytes: total });
+    for (const t of targets) {
+        if (t instanceof FileFailure)
+            emit({ type: 'result', path: '', outcome: 'failed', message: t.message, before: 0, after: 0 });
+    }
+    // What to do with each file, and which small similar files share a dictionary.
+    const decisions = new Map<Target, Decision>();
+    const dictionaryOf = new Map<Target, Target[]>();
+    if (request.op === 'compress') {
+        for (const t of ok) {
+            const decision = t.folder ? folderDecision(request.level, _) : decide({ size: t.stat.size,
+                detection: detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size) }, request.level, _);
+            decisions.set(t, decision);
+        }
+        const files = ok.filter(t => !t.folder && decisions.get(t)?.action === 'compress');
+        const groups = planDictionaries(files.map(t => ({ dir: GLib.path_get_dirname(t.path),
+            extension: extensionOf(GLib.path_get_basename(t.path)), size: t.stat.size,
+            kind: detect(sample(t.path, t.stat.size), t.stat.size).kind })), _);
+        for (const g of groups) {
+            const members = g.members.map(i => files[i]).filter((t): t is Target => t !== undefined);
+            for (const m of members) {
+                dictionaryOf.set(m, members);
+                const d = decisions.get(m);
+                if (d)
+                    decisions.set(m, { ...d, reason: `${g.reason} ${d.reason}` });
+            }
+        }
+    }
+    const trained = new Map<Target[], string>();
+    for (const t of ok) {
+        checkCancelled();
+        try {
+            let result: Result;
+            if (request.op === 'compress') {
+                const decision = decisions.get(t) ?? decide({ size: 0, detection: detect(new Uint8Array(), 0) }, null, _);
+                log(`${display(t.path)}: ${decision.reason}`);
+                if (decision.action === 'skip') {
+                    advance(2 * t.stat.size);
+                    result = { outcome: 'skipped', before: t.stat.size, after: t.stat.size, message: `${display(t.path)}: ${decision.reason}` };
+                } else if (t.folder) {
+                    result = await compressFolder(t, decision, request, log);
+                } else {
+                    const group = dictionaryOf.get(t);
+                    let dictionary: string | null = null;
+                    if (group) {
+                        dictionary = trained.get(group) ?? null;
+                        if (dictionary === null) {
+                            dictionary = await trainDictionary(GLib.path_get_dirname(t.path), group, request, log);
+                            trained.set(group, dictionary);
+                        }
+                    }
+                    result = await compressFile(t, decision, dictionary, request, log);
+                }
+            } else if (request.op === 'decompress') {
+                result = await decompressFile(t, request, log);
+            } else {
+                result = await verifyFile(t, log);
+            }
+            emit({ type: 'result', path: display(t.path), ...result });
+        } catch (e) {
+            if (e instanceof Cancelled)
+                throw e;
+            const message = e instanceof FileFailure ? e.message
+                : e instanceof GLib.Error ? format(_('%s: %s'), display(t.path), ioWords(e)) : String(e);
+            emit({ type: 'result', path: display(t.path), outcome: 'failed', message, before: t.stat.size, after: 0 });
+        }
+    }
+    if (request.op !== 'verify')
+        await syncDirs(ok.map(t => GLib.path_get_dirname(t.path)));
+    emit({ type: 'progress', done });
+}
+
+function ioWords(e: GLib.Error): string {
+    if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NO_SPACE))
+        return _('the disk is full; nothing was kept. Free some space, then try again.');
+    if (e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.PERMISSION_DENIED) || e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.READ_ONLY))
+        return _('permission denied (the folder or the disk is read-only for you).');
+    return e.message;
+}
+
+/** "cancel" on stdin, or stdin's end (the daemon is gone), stops the work. */
+function watchStdin(input: Gio.DataInputStream): void {
+    input.read_line_async(GLib.PRIORITY_DEFAULT, null).then(([line]) => {
+        if (line === null || new TextDecoder().decode(line).trim() === 'cancel') {
+            cancellable.cancel();
+            for (const p of running)
+                p.force_exit();
+            return;
+        }
+        watchStdin(input);
+    }).catch(() => {
+        cancellable.cancel();
+    });
+}
+
+async function main(): Promise<number> {
+    const input = new Gio.DataInputStream({ base_stream: new Gio.UnixInputStream({ fd: 0, close_fd: false }) });
+    const [line] = await input.read_line_async(GLib.PRIORITY_DEFAULT, null);
+    if (line === null)
+        return 2;
+    const parsed = HelperRequestSchema.safeParse(JSON.parse(new TextDecoder().decode(line)));
+    if (!parsed.success) {
+        printerr(`sigmavault compression helper: bad request: ${parsed.error.message}`);
+        return 2;
+    }
+    const request = parsed.data;
+    if (request.op === 'inspect') {
+        emit({ type: 'inspected', items: inspect(request) });
+        return 0;
+    }
+    if (request.op === 'clean') {
+        clean(request);
+        return 0;
+    }
+    watchStdin(input);
+    try {
+        await work(request);
+        return 0;
+    } catch (e) {
+        if (e instanceof Cancelled || cancellable.is_cancelled()) {
+            for (const p of running)
+                p.force_exit();
+            clean(request);
+            emit({ type: 'result', path: '', outcome: 'cancelled', message: _('Cancelled; nothing was left behind.'), before: 0, after: 0 });
+            return 0;
+        }
+        throw e;
+    }
+}
+
+const loop = new GLib.MainLoop(null, false);
+let code = 1;
+main().then(c => {
+    code = c;
+}).catch((e: unknown) => {
+    printerr(`sigmavault compression helper: ${e instanceof Error ? e.message : String(e)}`);
+    code = 1;
+}).finally(() => {
+    loop.quit();
+});
+loop.run();
+System.exit(code);

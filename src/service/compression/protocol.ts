@@ -1,0 +1,76 @@
+// What sigmavaultd and its compression helper (compression/helper-main.ts,
+// run as the calling user) say to each other: one JSON request on the
+// helper's stdin (then "cancel" lines), one JSON event per line on its
+// stdout. Paths travel as byte arrays, so that any file name (spaces,
+// newlines, a leading "-", bytes that are not UTF-8) arrives unchanged.
+import { z } from '../../shared/vendor/zod.js';
+import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
+
+export const PathBytesSchema = z.array(z.number().int().min(0).max(255)).min(1);
+
+export const OPERATIONS = ['compress', 'decompress', 'verify'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export const HelperRequestSchema = z.object({
+    /** inspect: check the paths and say what would happen; clean: remove this job's temporaries. */
+    op: z.enum(['inspect', 'compress', 'decompress', 'verify', 'clean']),
+    /** What the inspection is for (op inspect), or the operation itself. */
+    purpose: z.enum(OPERATIONS),
+    paths: z.array(PathBytesSchema),
+    level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).nullable(),
+    replace: z.boolean(),
+    /** The job's mark in the names of its temporary files. */
+    token: z.string().regex(/^[0-9a-f]{16}$/),
+}).strict();
+export type HelperRequest = z.infer<typeof HelperRequestSchema>;
+
+export const PROBLEMS = ['not-found', 'permission', 'symlink', 'special', 'unsupported', 'exists', 'io'] as const;
+export type Problem = (typeof PROBLEMS)[number];
+
+const InspectedSchema = z.object({
+    path: z.string(),
+    ok: z.boolean(),
+    problem: z.enum(PROBLEMS).nullable(),
+    message: z.string(),
+    folder: z.boolean(),
+    size: z.number().nonnegative(),
+});
+export type Inspected = z.infer<typeof InspectedSchema>;
+
+export const HelperEventSchema = z.discriminatedUnion('type', [
+    z.object({ type: z.literal('inspected'), items: z.array(InspectedSchema) }),
+    /** Bytes the job will read and write in all (for progress). */
+    z.object({ type: z.literal('total'), bytes: z.number().nonnegative() }),
+    z.object({ type: z.literal('progress'), done: z.number().nonnegative() }),
+    z.object({ type: z.literal('log'), message: z.string() }),
+    z.object({
+        type: z.literal('result'),
+        path: z.string(),
+        outcome: z.enum(['done', 'skipped', 'failed', 'cancelled']),
+        message: z.string(),
+        before: z.number().nonnegative(),
+        after: z.number().nonnegative(),
+    }),
+]);
+export type HelperEvent = z.infer<typeof HelperEventSchema>;
+
+/** One stdout line of the helper, validated; null when it is not an event. */
+export function parseEvent(line: string): HelperEvent | null {
+    let json: unknown;
+    try {
+        json = JSON.parse(line);
+    } catch {
+        return null;
+    }
+    const r = HelperEventSchema.safeParse(json);
+    return r.success ? r.data : null;
+}
+
+/** Temporary files carry the job's token: ".NAME.sigmavault-tmp-TOKEN". */
+export const TEMP_MARK = '.sigmavault-tmp-';
+export function tempName(name: string, token: string): string {
+    return `.${name}${TEMP_MARK}${token}`;
+}
+export function isTempOf(name: string, token: string): boolean {
+    return name.startsWith('.') && name.endsWith(`${TEMP_MARK}${token}`);
+}
