@@ -30,6 +30,7 @@ Gio._promisify(Gio.OutputStream.prototype, 'write_bytes_async', 'write_bytes_fin
 const CompressionOptionsSchema = OptionsSchema.extend({
     level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).optional(),
     replace: z.boolean().optional(),
+    force: z.boolean().optional(),
 }).strict();
 
 const JournalSchema = z.object({
@@ -161,8 +162,8 @@ export class Compression {
     async handle(op: Operation, args: unknown[], invocation: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
         const [rawPaths, rawOptions] = args as [Uint8Array[], unknown];
         const options = parseOptionsWith(CompressionOptionsSchema, rawOptions);
-        if (op !== 'compress' && options.level !== undefined)
-            throw invalidArgument('The level option applies only to Compress.');
+        if (op !== 'compress' && (options.level !== undefined || options.force !== undefined))
+            throw invalidArgument('The level and force options apply only to Compress.');
         if (op === 'verify' && options.replace !== undefined)
             throw invalidArgument('The replace option does not apply to Verify.');
         const paths = this.checkPaths(rawPaths);
@@ -185,7 +186,7 @@ export class Compression {
         }
         const token = randomToken();
         const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
-            level: options.level ?? null, replace: options.replace ?? false, token };
+            level: options.level ?? null, replace: options.replace ?? false, force: options.force ?? false, token };
         const items = await this.inspect(user, request);
         this.refuseProblems(items, caller, op);
         const job = this.start(op, paths, keys, items, caller, user, { ...request, op });
@@ -440,7 +441,7 @@ export class Compression {
     private async clean(entry: JournalEntry): Promise<void> {
         try {
             const proc = this.spawnHelper(entry, { op: 'clean', purpose: 'compress', paths: entry.paths, level: null,
-                replace: false, token: entry.token });
+                replace: false, force: false, token: entry.token });
             await proc.communicate_utf8_async(null, null);
         } catch (e) {
             console.warn(`sigmavaultd: could not clean up after compression job ${entry.token}: ${e instanceof Error ? e.message : String(e)}`);

@@ -673,7 +673,7 @@ async function work(request: HelperRequest): Promise<void> {
     if (request.op === 'compress') {
         for (const t of ok) {
             const decision = t.folder ? folderDecision(request.level, _) : decide({ size: t.stat.size,
-                detection: detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size) }, request.level, _);
+                detection: detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size) }, request.level, _, request.force);
             decisions.set(t, decision);
         }
         const files = ok.filter(t => !t.folder && decisions.get(t)?.action === 'compress');

@@ -19,6 +19,8 @@ export const HelperRequestSchema = z.object({
     paths: z.array(PathBytesSchema),
     level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).nullable(),
     replace: z.boolean(),
+    /** Compress even what the strategy would skip. */
+    force: z.boolean(),
     /** The job's mark in the names of its temporary files. */
     token: z.string().regex(/^[0-9a-f]{16}$/),
 }).strict();

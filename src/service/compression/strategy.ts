@@ -125,16 +125,20 @@ export function entropy(sample: Uint8Array): number {
 export function repeatShare(sample: Uint8Array): number {
     if (sample.length < 8)
         return 0;
-    const seen = new Uint8Array(1 << 16);
+    // A hash table of the sequences seen, compared exactly (a slot keeps the
+    // latest sequence hashed to it), so a full table cannot fake repeats.
+    const bits = 18;
+    const values = new Uint32Array(1 << bits);
+    const used = new Uint8Array(1 << bits);
     let repeats = 0;
     const n = sample.length - 3;
     for (let i = 0; i < n; i++) {
         const v = ((sample[i] ?? 0) | ((sample[i + 1] ?? 0) << 8) | ((sample[i + 2] ?? 0) << 16) | ((sample[i + 3] ?? 0) << 24)) >>> 0;
-        const h = Math.imul(v, 2654435761) >>> 16;
-        if (seen[h])
+        const h = Math.imul(v, 2654435761) >>> (32 - bits);
+        if (used[h] && values[h] === v)
             repeats++;
-        else
-            seen[h] = 1;
+        used[h] = 1;
+        values[h] = v;
     }
     return repeats / n;
 }
@@ -222,12 +226,17 @@ export interface Decision {
 
 /**
  * What to do with one file. `level` is the user's level, when they chose
- * one; it is kept as it is (the reason says so).
+ * one; it is kept as it is (the reason says so). `force` compresses even
+ * what will not shrink (at level 1 unless a level is given).
  */
-export function decide(facts: FileFacts, level: number | null, _: Translate = identity): Decision {
+export function decide(facts: FileFacts, level: number | null, _: Translate = identity, force = false): Decision {
     const { kind } = facts.detection;
     const long = facts.size >= LONG_FROM;
     const longWords = long ? ` ${_('Long-distance matching is on, to find repeats far apart in a large file.')}` : '';
+    if (isIncompressible(kind) && force) {
+        return { action: 'compress', level: level ?? 1, long,
+            reason: fill(_('This is %s, which will hardly shrink; compressed anyway at level %d, as you asked.'), kindLabel(kind, _), level ?? 1) + longWords };
+    }
     if (isIncompressible(kind)) {
         return { action: 'skip', level: 0, long: false, reason: kind === 'random'
             ? fill(_('Skipped: the content looks random or encrypted (%s bits of entropy per byte, almost no repeats), so zstd would not make it smaller.'),
