@@ -57,14 +57,20 @@ Gio._promisify(Gio.InputStream.prototype, 'read_bytes_async', 'read_bytes_finish
 async function readText(stream: Gio.InputStream | null): Promise<string> {
     if (stream === null)
         return '';
-    let text = '';
-    const decoder = new TextDecoder('utf-8', { fatal: false });
+    const parts: Uint8Array[] = [];
     for (;;) {
         const bytes = await stream.read_bytes_async(65536, GLib.PRIORITY_DEFAULT, null).catch(() => null);
         if (bytes === null || bytes.get_size() === 0)
-            return text + decoder.decode();
-        text += decoder.decode(bytes.toArray(), { stream: true });
+            break;
+        parts.push(bytes.toArray());
     }
+    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
+    let at = 0;
+    for (const p of parts) {
+        all.set(p, at);
+        at += p.length;
+    }
+    return new TextDecoder('utf-8', { fatal: false }).decode(all);
 }
 
 function randomToken(): string {
@@ -127,6 +133,7 @@ interface Summary {
     before: number;
     after: number;
     skippedReasons: string[];
+    dictionaries: { path: string; files: number }[];
 }
 
 /** "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)" and the like. */
@@ -142,12 +149,15 @@ export function summarize(op: Operation, s: Summary): string {
         parts.push(`Verified ${files(s.done)}: intact`);
     }
     if (s.skipped > 0)
-        parts.push(`${files(s.skipped)} skipped (${s.skippedReasons[0]?.replace(/^.*?: Skipped: /, '') ?? 'would not shrink'})`);
+        parts.push(`${files(s.skipped)} skipped (${s.skippedReasons[0]?.replace(/^.*?: Skipped: /, '').replace(/\.$/, '') ?? 'would not shrink'}${s.skipped > 1 ? '; see the log for each' : ''})`);
+    for (const d of s.dictionaries)
+        parts.push(`${d.files} small files share the dictionary ${d.path.split('/').at(-1) ?? d.path}, which must stay beside them`);
     if (s.failed.length > 0)
         parts.push(`${files(s.failed.length)} failed: ${s.failed[0]}${s.failed.length > 1 ? ` (and ${s.failed.length - 1} more, see the job's log)` : ''}`);
     if (parts.length === 0)
         return 'Nothing to do.';
-    return `${parts.join('; ')}${/[.)]$/.test(parts.at(-1) ?? '') ? '' : '.'}`;
+    const text = parts.join('; ');
+    return text.endsWith('.') ? text : `${text}.`;
 }
 
 export class Compression {
@@ -331,7 +341,7 @@ export class Compression {
                 // the helper has ended already
             }
         };
-        const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [] };
+        const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [], dictionaries: [] };
         let total = 0;
         let cancelled = false;
         const stdoutPipe = proc.get_stdout_pipe();
@@ -398,6 +408,9 @@ export class Compression {
             control.log(event.message);
             return false;
         case 'inspected':
+            return false;
+        case 'dictionary':
+            s.dictionaries.push({ path: event.path, files: event.files });
             return false;
         case 'result':
             switch (event.outcome) {

@@ -449,9 +449,21 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
         const zstd = spawn([tool('zstd'), '-q', '-c', '--no-progress', '-T0', `-${decision.level}`, '--check',
             `--stream-size=${t.stat.size}`, ...(decision.long ? [`--long=${LONG_WINDOW_LOG}`] : []),
             ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: t.path, stdoutPath: temp });
-        const [original] = await Promise.all([sha256OfFile(t.path), finish(zstd, _('zstd'))]);
-        const decoded = await sha256OfDecoded(temp, dictionary);
-        if (!unchanged(t.stat, lstat(t.path)) || original.bytes !== t.stat.size)
+        const stillSame = (): boolean => unchanged(t.stat, lstat(t.path));
+        let original: { digest: string; bytes: number };
+        let decoded: { digest: string; bytes: number };
+        try {
+            [original] = await Promise.all([sha256OfFile(t.path), finish(zstd, _('zstd'))]);
+            if (!stillSame() || original.bytes !== t.stat.size)
+                throw changedFailure(t.path);
+            decoded = await sha256OfDecoded(temp, dictionary);
+        } catch (e) {
+            // A file that grew or shrank under zstd makes it fail; say why.
+            if (!(e instanceof Cancelled) && !stillSame())
+                throw changedFailure(t.path);
+            throw e;
+        }
+        if (!stillSame())
             throw changedFailure(t.path);
         if (decoded.digest !== original.digest || decoded.bytes !== original.bytes) {
             throw new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
@@ -711,6 +723,7 @@ async function work(request: HelperRequest): Promise<void> {
                         if (dictionary === null) {
                             dictionary = await trainDictionary(GLib.path_get_dirname(t.path), group, request, log);
                             trained.set(group, dictionary);
+                            emit({ type: 'dictionary', path: display(dictionary), files: group.length });
                         }
                     }
                     result = await compressFile(t, decision, dictionary, request, log);

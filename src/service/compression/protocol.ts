@@ -45,6 +45,8 @@ export const HelperEventSchema = z.discriminatedUnion('type', [
     z.object({ type: z.literal('total'), bytes: z.number().nonnegative() }),
     z.object({ type: z.literal('progress'), done: z.number().nonnegative() }),
     z.object({ type: z.literal('log'), message: z.string() }),
+    /** A dictionary trained for `files` files and stored at `path`. */
+    z.object({ type: z.literal('dictionary'), path: z.string(), files: z.number().int().positive() }),
     z.object({
         type: z.literal('result'),
         path: z.string(),
