@@ -394,6 +394,86 @@ describe('compression', () => {
         expect(exists(`${dir}/big.txt`)).toBeTrue();
     }, 120000);
 
+    it('gives an identical request the running job, shows bytes and rate, and queues beyond the number of cores', async () => {
+        const dir = `${ROOT}/queue`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        const cores = GLib.get_num_processors();
+        const files: string[] = [];
+        for (let i = 0; i <= cores; i++) {
+            files.push(`${dir}/big-${i}.txt`);
+            await bigText(files[i] ?? '');
+        }
+        const level = { level: new GLib.Variant('i', 19) };
+        const jobs: string[] = [];
+        for (const f of files)
+            jobs.push(jobOf(await call('Compress', [f], level)));
+        expect(jobOf(await call('Compress', [files[0] ?? ''], level))).withContext('the same request, the same job').toBe(jobs[0] ?? '');
+        const overlap = await call('Compress', [files[0] ?? '', files[1] ?? '']);
+        expect(overlap.ok ? '' : overlap.error).withContext('a file already in a job').toBe(ErrorName.Busy);
+        const first = await waitFor('bytes and a rate', async () => {
+            const p = await jobProps(jobs[0] ?? '');
+            return (p.Rate as number) > 0 && (p.BytesDone as number) > 0 ? p : undefined;
+        }, 30000, 100);
+        expect(first.Bytes).toBe(40000000);
+        expect(first.ProgressValid).toBeTrue();
+        const last = await jobProps(jobs[cores] ?? '');
+        expect((last.Log as string[]).join('\n')).toContain('Waiting for a free core');
+        expect(last.BytesDone).withContext('the queued job has not started').toBe(0);
+        for (const j of jobs)
+            await callDaemon(sys.systemBus, j, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [NO_INTERACTION]));
+        for (const j of jobs)
+            await waitFor('the job to end', () => completed.get(j), 60000, 100);
+        expect(completed.get(jobs[cores] ?? '')?.message).toBe('Cancelled before it started; nothing was touched.');
+        expect(leftovers(dir)).toEqual([]);
+    }, 240000);
+
+    it('a full disk (a small tmpfs) and a read-only one: the original stays, nothing partial, and the reason', async () => {
+        const full = `${ROOT}/full`;
+        const ro = `${ROOT}/ro`;
+        GLib.mkdir_with_parents(full, 0o755);
+        GLib.mkdir_with_parents(ro, 0o755);
+        await check(['mount', '-t', 'tmpfs', '-o', 'size=2M', 'tmpfs', full]);
+        try {
+            // 1.5 MB that will not shrink (forced), so the result cannot fit beside it.
+            await check(['dd', 'if=/dev/urandom', `of=${full}/random.bin`, 'bs=1k', 'count=1500', 'status=none']);
+            const job = await runJob('Compress', [`${full}/random.bin`], { force: new GLib.Variant('b', true), replace: new GLib.Variant('b', true) });
+            expect(job.State).toBe('failed');
+            expect(job.Message).toContain('the disk is full, so nothing was kept');
+            expect(stat(`${full}/random.bin`).size).toBe(1500 * 1024);
+            expect(exists(`${full}/random.bin.zst`)).toBeFalse();
+            expect(leftovers(full)).toEqual([]);
+        } finally {
+            await run(['umount', full]);
+        }
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${ro}/copyright`]);
+        await check(['mount', '--bind', ro, ro]);
+        try {
+            await check(['mount', '-o', 'remount,ro,bind', ro]);
+            const r = await call('Compress', [`${ro}/copyright`]);
+            expect(r.ok).toBeFalse();
+            expect(r.ok ? '' : r.message).toContain('You cannot create files in');
+        } finally {
+            await run(['umount', ro]);
+        }
+    }, 120000);
+
+    it('sigmavaultctl compress --wait --json and verify', async () => {
+        const dir = `${ROOT}/cli`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        await check(['cp', '--', '/usr/share/doc/bash/README.abs-guide', `${dir}/guide`]);
+        const r = await run(['sigmavaultctl', 'compress', `${dir}/guide`, '--level', '5', '--wait', '--json']);
+        expect(r.status).withContext(r.stderr).toBe(0);
+        const job = JSON.parse(r.stdout) as { state: string; message: string; operation: string };
+        expect(job.state).toBe('succeeded');
+        expect(job.operation).toBe('file-compress');
+        expect(job.message).toMatch(/^Compressed 1 file — /);
+        const v = await run(['sigmavaultctl', 'verify', `${dir}/guide.zst`, '--wait']);
+        expect(v.status).withContext(v.stderr).toBe(0);
+        expect(v.stdout).toContain('Verified 1 file: intact.');
+        const bad = await run(['sigmavaultctl', 'compress', `${dir}/guide`, '--level', '25']);
+        expect(bad.status).toBe(64);
+    }, 60000);
+
     describe('as another user (svuser, uid 1500)', () => {
         const dir = `${ROOT}/svuser`;
 

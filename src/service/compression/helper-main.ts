@@ -174,6 +174,10 @@ async function finish(proc: Gio.Subprocess, what: string): Promise<void> {
     const stderr = (await errText).trim();
     checkCancelled();
     if (!proc.get_if_exited() || proc.get_exit_status() !== 0) {
+        if (/No space left on device/i.test(stderr))
+            throw new FileFailure(format(_('%s: the disk is full, so nothing was kept. Free some space, then try again.'), what), 'io');
+        if (/Read-only file system/i.test(stderr))
+            throw new FileFailure(format(_('%s: the disk is read-only, so nothing could be written.'), what), 'permission');
         const status = proc.get_if_exited() ? format(_('exit status %d'), proc.get_exit_status())
             : format(_('killed by signal %d'), proc.get_term_sig());
         throw new FileFailure(format(_('%s failed (%s): %s'), what, status, display(stderr.split('\n').slice(-3).join(' ')) || _('no message')));
