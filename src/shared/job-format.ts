@@ -17,6 +17,9 @@ export function operationLabel(operation: string): string {
     case 'pool-import': return _('Import');
     case 'smart-selftest': return _('SMART self-test');
     case 'snapshot-prune': return _('Snapshot pruning');
+    case 'file-compress': return _('Compression');
+    case 'file-decompress': return _('Decompression');
+    case 'file-verify': return _('Verification');
     default: return operation;
     }
 }

@@ -17,27 +17,12 @@ import { listSnapshots, readDatasets } from '../../src/shared/dataset-info.js';
 import { artifactsDir, launcher, run, Service, sleep, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
+import { benchCompression } from './compression-bench.js';
+import type { Figure } from './figure.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
 Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
-
-/** One line of bench.json. */
-interface Entry {
-    name: string;
-    value: number;
-    unit: string;
-    reference: string;
-    reference_value: number;
-    ratio: number;
-    target: string;
-}
-
-/** An entry and whether it met its target (null: no target, only tracked). */
-interface Figure {
-    entry: Entry;
-    met: boolean | null;
-}
 
 const REFERENCE_NAME = 'com.sigmavault.BenchReference';
 const REFERENCE_SERVICE_FILE = `/usr/share/dbus-1/system-services/${REFERENCE_NAME}.service`;
@@ -579,6 +564,7 @@ async function main(): Promise<number> {
             return benchGetManagedObjects(system, MANY_POOLS);
         });
         await measure(`listing ${SNAPSHOTS} snapshots`, () => benchSnapshotListing(system));
+        await measure('compression', () => benchCompression(system, note));
     } catch (e) {
         failures.push(`setting up: ${errorText(e)}`);
     } finally {

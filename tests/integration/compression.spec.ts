@@ -498,6 +498,15 @@ describe('compression', () => {
             expect(stat(`${dir}/mine.txt.zst`).uid).toBe(1500);
         }, 60000);
 
+        it('root compressing a file of svuser keeps svuser as the owner', async () => {
+            await check(['cp', '--', '/usr/share/doc/bash/copyright', `${dir}/owned.txt`]);
+            await check(['chown', 'svuser:svuser', '--', `${dir}/owned.txt`]);
+            const job = await runJob('Compress', [`${dir}/owned.txt`], { replace: new GLib.Variant('b', true) });
+            expect(job.State).withContext(String(job.Message)).toBe('succeeded');
+            expect(stat(`${dir}/owned.txt.zst`).uid).toBe(1500);
+            expect(stat(`${dir}/owned.txt.zst`).gid).toBe(1500);
+        }, 60000);
+
         it('is refused for a file it cannot read', async () => {
             const r = await userCall('Compress', [`${dir}/roots-secret.txt`]);
             expect(r.status).not.toBe(0);

@@ -293,9 +293,10 @@ export class Compression {
     private start(op: Operation, paths: Uint8Array[], keys: string[], items: readonly Inspected[], caller: Caller,
         user: PasswdEntry, request: HelperRequest): Job {
         const first = items[0]?.path ?? '';
-        const lock = paths.length === 1 ? `file:${first}` : `files:${first} and ${paths.length - 1} more`;
+        // Unique among unfinished jobs: a path in one is refused (Busy) for another.
+        const lock = paths.length === 1 ? `file:${first}` : `file:${first} and ${paths.length - 1} more`;
         const { job } = this.jobs.start({
-            operation: OPERATION_NAMES[op], objects: [], lock: `${lock} (${request.token})`, startedByUid: caller.uid ?? 0,
+            operation: OPERATION_NAMES[op], objects: [], lock, startedByUid: caller.uid ?? 0,
             cancelAction: 'com.sigmavault.job.manage', cancelable: true,
         }, control => this.work(op, control, user, request, items));
         for (const k of keys)

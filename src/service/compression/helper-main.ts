@@ -17,6 +17,8 @@
 // (which fails rather than overwrite) and remove the temporary; only then,
 // if asked, remove the original.
 import Gio from 'gi://Gio';
+// Loaded for the pipes of Gio.Subprocess, which are GioUnix streams.
+import 'gi://GioUnix';
 import GLib from 'gi://GLib';
 import System from 'system';
 import { _, format } from '../../shared/i18n.js';
@@ -57,6 +59,8 @@ class FileFailure extends Error {
     }
 }
 
+/** Who this helper acts for (setpriv made it that user; the daemon says which). */
+const myUid = Number(GLib.getenv('SIGMAVAULT_UID') ?? '-1');
 const cancellable = new Gio.Cancellable();
 const running = new Set<Gio.Subprocess>();
 const stdout = new Gio.DataOutputStream({ base_stream: new Gio.UnixOutputStream({ fd: 1, close_fd: false }) });
@@ -141,6 +145,8 @@ const tool = (name: string): string => {
 };
 
 interface SpawnOptions {
+    /** A file descriptor the child gets as its stdin (this process keeps none). */
+    readonly stdinFd?: number;
     readonly stdinPath?: string;
     readonly stdoutPath?: string;
     readonly stdinPipe?: boolean;
@@ -156,12 +162,16 @@ function spawn(argv: string[], o: SpawnOptions = {}): Gio.Subprocess {
     if (o.stdoutPipe)
         flags |= Gio.SubprocessFlags.STDOUT_PIPE;
     const launcher = new Gio.SubprocessLauncher({ flags });
+    if (o.stdinFd !== undefined)
+        launcher.take_stdin_fd(o.stdinFd);
     if (o.stdinPath !== undefined)
         launcher.set_stdin_file_path(o.stdinPath);
     if (o.stdoutPath !== undefined)
         launcher.set_stdout_file_path(o.stdoutPath);
     const setpriv = findTool('setpriv');
     const proc = launcher.spawnv(setpriv === null ? argv : [setpriv, '--pdeathsig', 'KILL', '--', ...argv]);
+    // The child has its copies now; a taken stdin fd is closed here at once.
+    launcher.close();
     running.add(proc);
     return proc;
 }
@@ -212,40 +222,88 @@ function advance(n: number): void {
     }
 }
 
-/** SHA-256 of a stream, read in 1 MiB chunks; each chunk counts as progress. */
-async function sha256(stream: Gio.InputStream): Promise<{ digest: string; bytes: number }> {
-    const sum = new GLib.Checksum(GLib.ChecksumType.SHA256);
-    let bytes = 0;
-    for (;;) {
-        const chunk = await stream.read_bytes_async(CHUNK, GLib.PRIORITY_DEFAULT, cancellable);
-        const n = chunk.get_size();
-        if (n === 0)
-            break;
-        sum.update(chunk.toArray());
-        bytes += n;
-        advance(n);
-    }
-    return { digest: sum.get_string() ?? '', bytes };
+/**
+ * SHA-256s are taken by coreutils' sha256sum (SHA-NI where the CPU has it)
+ * reading files and pipes itself: far faster than hashing in JS, where
+ * every chunk is copied into the engine. Progress is read from the
+ * position of the reading process in its input (/proc/PID/fdinfo/0).
+ */
+interface Hash {
+    readonly digest: string;
+    readonly bytes: number;
 }
 
-async function sha256OfFile(path: string): Promise<{ digest: string; bytes: number }> {
-    const stream = Gio.File.new_for_path(path).read(cancellable);
+async function digestOf(proc: Gio.Subprocess, what: string): Promise<string> {
+    const out = readAll(proc.get_stdout_pipe());
+    await finish(proc, what);
+    const digest = /^([0-9a-f]{64})\b/.exec(await out)?.[1];
+    if (digest === undefined)
+        throw new FileFailure(format(_('%s gave no SHA-256.'), 'sha256sum'));
+    return digest;
+}
+
+/** Where a running tool is in its stdin (a file): bytes read so far, or null. */
+function inputPosition(proc: Gio.Subprocess): number | null {
+    const pid = proc.get_identifier();
+    if (pid === null)
+        return null;
     try {
-        return await sha256(stream);
-    } finally {
-        stream.close(null);
+        const text = new TextDecoder().decode(GLib.file_get_contents(`/proc/${pid}/fdinfo/0`)[1]);
+        const pos = /^pos:\s+(\d+)/m.exec(text)?.[1];
+        return pos === undefined ? null : Number(pos);
+    } catch {
+        return null;
     }
 }
 
-/** Decodes `path` with zstd and hashes what comes out. */
-async function sha256OfDecoded(path: string, dictionary: string | null): Promise<{ digest: string; bytes: number }> {
-    const proc = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', ...(dictionary ? ['-D', dictionary] : [])],
-        { stdinPath: path, stdoutPipe: true });
-    const stdoutPipe = proc.get_stdout_pipe();
-    if (stdoutPipe === null)
+/** Reports `proc`'s progress through its input, scaled to `weight` bytes of `size`, until `until` settles. */
+async function following<T>(proc: Gio.Subprocess, size: number, weight: number, until: Promise<T>): Promise<T> {
+    const base = done;
+    const id = GLib.timeout_add(GLib.PRIORITY_DEFAULT, 250, () => {
+        const pos = inputPosition(proc);
+        if (pos !== null && size > 0) {
+            done = base + Math.min(1, pos / size) * weight;
+            emit({ type: 'progress', done });
+        }
+        return GLib.SOURCE_CONTINUE;
+    });
+    try {
+        return await until;
+    } finally {
+        GLib.source_remove(id);
+        done = base + weight;
+        emit({ type: 'progress', done });
+    }
+}
+
+async function sha256OfFile(path: string, size: number): Promise<Hash> {
+    const proc = spawn([tool('sha256sum'), '-b'], { stdinPath: path, stdoutPipe: true });
+    return { digest: await digestOf(proc, _('Hashing')), bytes: size };
+}
+
+/**
+ * Decodes `path` with zstd straight into sha256sum (zstd's stdout becomes
+ * sha256sum's stdin). Progress: zstd's way through `path` (`size` bytes),
+ * counted as `weight` bytes of the job.
+ */
+async function sha256OfDecoded(path: string, dictionary: string | null, size: number, weight: number): Promise<Hash> {
+    const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
+        ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: path, stdoutPipe: true });
+    // A GioUnix.InputStream; its get_fd() is shadowed in gjs 1.82, its fd property is not.
+    const pipe = zstd.get_stdout_pipe() as (Gio.InputStream & { readonly fd: number }) | null;
+    if (pipe === null)
         throw new FileFailure('zstd has no output pipe');
-    const [hash] = await Promise.all([sha256(stdoutPipe), finish(proc, _('Decoding'))]);
-    return hash;
+    // A duplicate of the pipe's read end for sha256sum; this process keeps none.
+    const fds = new Gio.UnixFDList();
+    fds.append(pipe.fd);
+    pipe.close(null);
+    const [fd] = fds.steal_fds();
+    if (fd === undefined)
+        throw new FileFailure('could not pass the pipe on');
+    const counter = spawn([tool('sha256sum'), '-b'], { stdinFd: fd, stdoutPipe: true });
+    const [digest] = await following(zstd, size, weight,
+        Promise.all([digestOf(counter, _('Hashing')), finish(zstd, _('Decoding'))]));
+    return { digest, bytes: -1 };
 }
 
 /** Sets on `path` the mode, times, group and extended attributes of `from`. */
@@ -259,6 +317,12 @@ function copyAttributes(path: string, from: Stat, log: (m: string) => void): voi
     info.set_attribute_uint32('time::access-usec', from.atimeUsec);
     file.set_attributes_from_info(info, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
     const now = lstat(path);
+    if (now.uid !== from.uid && myUid === 0) {
+        // Only root may give a file away: the result keeps the original's owner.
+        file.set_attribute_uint32('unix::uid', from.uid, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    } else if (now.uid !== from.uid) {
+        log(format(_('%s belongs to you: only the owner of the original (uid %d) or an administrator could keep its owner.'), display(path), from.uid));
+    }
     if (now.gid !== from.gid) {
         try {
             file.set_attribute_uint32('unix::gid', from.gid, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
@@ -354,8 +418,6 @@ function readHead(path: string, n: number): Uint8Array {
     }
 }
 
-const myUid = Number(GLib.getenv('SIGMAVAULT_UID') ?? '-1');
-
 /** Can this user write the folder (to create the result and, for replace, remove the original)? */
 function canWriteDir(dir: string): boolean {
     try {
@@ -410,7 +472,7 @@ function inspectOne(path: string, request: HelperRequest): Target {
     if (request.purpose === 'compress') {
         if (exists(GLib.build_filenamev([dir, compressedName(name, folder)])))
             throw new FileFailure(format(_('%s already exists; nothing would be overwritten. Move or rename it first.'), display(GLib.build_filenamev([dir, compressedName(name, folder)]))), 'exists');
-        if (request.replace && myUid >= 0 && stat.uid !== myUid)
+        if (request.replace && myUid > 0 && stat.uid !== myUid)
             throw new FileFailure(format(_('%s belongs to another user: its compressed copy would belong to you, so the original cannot be replaced. Compress without replacing instead.'), display(path)), 'permission');
     }
     return { path, stat, folder };
@@ -457,10 +519,11 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
         let original: { digest: string; bytes: number };
         let decoded: { digest: string; bytes: number };
         try {
-            [original] = await Promise.all([sha256OfFile(t.path), finish(zstd, _('zstd'))]);
-            if (!stillSame() || original.bytes !== t.stat.size)
+            [original] = await following(zstd, t.stat.size, t.stat.size,
+                Promise.all([sha256OfFile(t.path, t.stat.size), finish(zstd, _('zstd'))]));
+            if (!stillSame())
                 throw changedFailure(t.path);
-            decoded = await sha256OfDecoded(temp, dictionary);
+            decoded = await sha256OfDecoded(temp, dictionary, lstat(temp).size, t.stat.size);
         } catch (e) {
             // A file that grew or shrank under zstd makes it fail; say why.
             if (!(e instanceof Cancelled) && !stillSame())
@@ -469,7 +532,7 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
         }
         if (!stillSame())
             throw changedFailure(t.path);
-        if (decoded.digest !== original.digest || decoded.bytes !== original.bytes) {
+        if (decoded.digest !== original.digest) {
             throw new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
                 display(t.path)));
         }
@@ -511,23 +574,27 @@ async function compressFolder(t: Target, decision: Decision, request: HelperRequ
         const to = zstd.get_stdin_pipe();
         if (from === null || to === null)
             throw new FileFailure('no pipes');
-        const tee = async (): Promise<{ digest: string; bytes: number }> => {
-            const sum = new GLib.Checksum(GLib.ChecksumType.SHA256);
+        // tar's stream goes to zstd and to sha256sum alike; JS only hands the chunks on.
+        const hasher = spawn([tool('sha256sum'), '-b'], { stdinPipe: true, stdoutPipe: true });
+        const hashIn = hasher.get_stdin_pipe();
+        if (hashIn === null)
+            throw new FileFailure('no pipes');
+        const tee = async (): Promise<number> => {
             let bytes = 0;
             for (;;) {
                 const chunk = await from.read_bytes_async(CHUNK, GLib.PRIORITY_DEFAULT, cancellable);
                 if (chunk.get_size() === 0)
                     break;
-                sum.update(chunk.toArray());
                 bytes += chunk.get_size();
-                advance(chunk.get_size());
-                await to.write_bytes_async(chunk, GLib.PRIORITY_DEFAULT, cancellable);
+                await Promise.all([to.write_bytes_async(chunk, GLib.PRIORITY_DEFAULT, cancellable),
+                    hashIn.write_bytes_async(chunk, GLib.PRIORITY_DEFAULT, cancellable)]);
             }
-            await to.close_async(GLib.PRIORITY_DEFAULT, cancellable);
-            return { digest: sum.get_string() ?? '', bytes };
+            await Promise.all([to.close_async(GLib.PRIORITY_DEFAULT, cancellable), hashIn.close_async(GLib.PRIORITY_DEFAULT, cancellable)]);
+            return bytes;
         };
-        const [stream] = await Promise.all([tee(), finish(tar, _('tar')), finish(zstd, _('zstd'))]);
-        const decoded = await sha256OfDecoded(temp, null);
+        const [bytes, digest] = await Promise.all([tee(), digestOf(hasher, _('Hashing')), finish(tar, _('tar')), finish(zstd, _('zstd'))]);
+        const stream = { digest, bytes };
+        const decoded = await sha256OfDecoded(temp, null, lstat(temp).size, 0);
         if (decoded.digest !== stream.digest)
             throw new FileFailure(format(_('Verification failed for %s: the archive does not decode to what tar wrote (SHA-256 differs). Nothing was kept.'), display(t.path)));
         if (!unchanged(t.stat, lstat(t.path)))
@@ -600,8 +667,10 @@ async function decompressFile(t: Target, request: HelperRequest, log: (m: string
     try {
         const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
             ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: t.path, stdoutPath: temp });
-        await finish(zstd, _('zstd'));
-        const [written, decoded] = await Promise.all([sha256OfFile(temp), sha256OfDecoded(t.path, dictionary)]);
+        await following(zstd, t.stat.size, t.stat.size, finish(zstd, _('zstd')));
+        const writtenSize = lstat(temp).size;
+        const [written, decoded] = await Promise.all([sha256OfFile(temp, writtenSize),
+            sha256OfDecoded(t.path, dictionary, t.stat.size, t.stat.size)]);
         if (written.digest !== decoded.digest)
             throw new FileFailure(format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(t.path)));
         if (frame.contentSize !== null && frame.contentSize !== written.bytes && frame.contentSize !== 0)
@@ -624,21 +693,21 @@ async function verifyFile(t: Target, log: (m: string) => void): Promise<Result> 
     const frame = frameOf(t.path);
     const dictionary = frame.dictionaryId !== 0 ? findDictionary(t.path, frame.dictionaryId) : null;
     // zstd checks the frame checksum while decoding.
-    const decoded = await sha256OfDecoded(t.path, dictionary);
+    const decoded = await sha256OfDecoded(t.path, dictionary, t.stat.size, t.stat.size);
     const name = GLib.path_get_basename(t.path);
     const originalName = decompressedName(name);
     const original = originalName === null ? null : GLib.build_filenamev([GLib.path_get_dirname(t.path), originalName]);
     if (original !== null && GLib.file_test(original, GLib.FileTest.IS_REGULAR) && !GLib.file_test(original, GLib.FileTest.IS_SYMLINK)) {
-        const theirs = await sha256OfFile(original);
+        const theirs = await sha256OfFile(original, 0);
         if (theirs.digest !== decoded.digest) {
             throw new FileFailure(format(_('%s decodes without errors, but not to %s beside it (SHA-256 differs): one of them was changed after compressing.'),
                 display(t.path), display(original)));
         }
-        return { outcome: 'done', before: t.stat.size, after: decoded.bytes,
+        return { outcome: 'done', before: t.stat.size, after: t.stat.size,
             message: format(_('%s is intact and decodes to exactly %s (SHA-256 %s).'), display(t.path), display(original), decoded.digest) };
     }
     log(format(_('%s: no original beside it to compare with.'), display(t.path)));
-    return { outcome: 'done', before: t.stat.size, after: decoded.bytes,
+    return { outcome: 'done', before: t.stat.size, after: t.stat.size,
         message: format(_('%s is intact: it decodes without errors and its checksum matches (SHA-256 of the content %s).'), display(t.path), decoded.digest) };
 }
 
@@ -739,8 +808,8 @@ async function work(request: HelperRequest): Promise<void> {
             }
             emit({ type: 'result', path: display(t.path), ...result });
         } catch (e) {
-            if (e instanceof Cancelled)
-                throw e;
+            if (e instanceof Cancelled || cancellable.is_cancelled())
+                throw new Cancelled();
             const message = e instanceof FileFailure ? e.message
                 : e instanceof GLib.Error ? format(_('%s: %s'), display(t.path), ioWords(e)) : String(e);
             emit({ type: 'result', path: display(t.path), outcome: 'failed', message, before: t.stat.size, after: 0 });
