@@ -36,6 +36,7 @@ Gio._promisify(Gio.OutputStream.prototype, 'write_bytes_async', 'write_bytes_fin
 Gio._promisify(Gio.OutputStream.prototype, 'close_async', 'close_finish');
 Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
+Gio._promisify(Gio.Subprocess.prototype, 'communicate_async', 'communicate_finish');
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
 
 const CHUNK = 1024 * 1024;
@@ -276,7 +277,17 @@ async function following<T>(proc: Gio.Subprocess, size: number, weight: number, 
     }
 }
 
+/** Up to this size, content is hashed in this process (GBytes, never copied into JS): fewer processes per small file. */
+const IN_PROCESS = 1024 * 1024;
+
+const sha256Bytes = (bytes: GLib.Bytes): string => GLib.compute_checksum_for_bytes(GLib.ChecksumType.SHA256, bytes) ?? '';
+
 async function sha256OfFile(path: string, size: number): Promise<Hash> {
+    if (size <= IN_PROCESS) {
+        const [bytes] = Gio.File.new_for_path(path).load_bytes(cancellable);
+        if (bytes.get_size() <= IN_PROCESS)
+            return { digest: sha256Bytes(bytes), bytes: bytes.get_size() };
+    }
     const proc = spawn([tool('sha256sum'), '-b'], { stdinPath: path, stdoutPipe: true });
     return { digest: await digestOf(proc, _('Hashing')), bytes: size };
 }
@@ -287,6 +298,22 @@ async function sha256OfFile(path: string, size: number): Promise<Hash> {
  * counted as `weight` bytes of the job.
  */
 async function sha256OfDecoded(path: string, dictionary: string | null, size: number, weight: number): Promise<Hash> {
+    const frame = frameOf(path);
+    if (frame.contentSize !== null && frame.contentSize <= IN_PROCESS) {
+        const small = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', ...(dictionary ? ['-D', dictionary] : [])],
+            { stdinPath: path, stdoutPipe: true });
+        // communicate reads stdout and stderr both.
+        const [out, err] = await small.communicate_async(null, cancellable);
+        running.delete(small);
+        checkCancelled();
+        if (!small.get_if_exited() || small.get_exit_status() !== 0 || out === null) {
+            const words = err === null ? '' : String.fromCharCode(...err.toArray()).trim();
+            throw new FileFailure(format(_('%s failed (%s): %s'), _('Decoding'), format(_('exit status %d'), small.get_exit_status()),
+                display(words) || _('no message')));
+        }
+        done += weight;
+        return { digest: sha256Bytes(out), bytes: out.get_size() };
+    }
     const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
         ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: path, stdoutPipe: true });
     // A GioUnix.InputStream; its get_fd() is shadowed in gjs 1.82, its fd property is not.
