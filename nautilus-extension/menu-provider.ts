@@ -6,7 +6,12 @@
 //  - "Restore Previous Version…" (files only) opens SigmaVault Settings'
 //    Previous Versions dialog on it (the `previous-versions` action). The
 //    dialog lives in the app because this module must not use Gtk, and
-//    because the snapshot copies are read there, as the user.
+//    because the snapshot copies are read there, as the user;
+//  - a "SigmaVault" submenu on any local files and folders (one or many):
+//    Compress, Compress and Replace Originals, Decompress (.zst files) and
+//    Verify (.zst and .tar.zst files). It calls the daemon's Manager1
+//    directly, which runs the work as the caller; the job's outcome is told
+//    by SigmaVault Settings' background mode, not here.
 //
 // sigmavault-nautilus.so evaluates this module inside Nautilus's own process
 // and hands Nautilus the class registered below by its GTypeName. Rules for
@@ -25,6 +30,7 @@ import GObject from 'gi://GObject';
 import Nautilus from 'gi://Nautilus';
 import { GETTEXT_PACKAGE, LOCALEDIR } from '../src/shared/config.js';
 import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../src/shared/dbus-names.js';
+import { isDictionaryName, isFolderArchiveName, isTempName, isZstdName } from '../src/shared/compressed-names.js';
 import { locate } from '../src/shared/mount-lookup.js';
 
 // Our own text domain, bound without touching Nautilus's default domain.
@@ -37,6 +43,44 @@ export const SETTINGS_APP_PATH = '/com/sigmavault/Settings';
 /** The menu item's name: unique among all Files extensions. */
 export const SHOW_ITEM_NAME = 'SigmaVault::ShowInSigmaVault';
 export const VERSIONS_ITEM_NAME = 'SigmaVault::RestorePreviousVersion';
+export const SUBMENU_ITEM_NAME = 'SigmaVault::Files';
+export const COMPRESS_ITEM_NAME = 'SigmaVault::Compress';
+export const COMPRESS_REPLACE_ITEM_NAME = 'SigmaVault::CompressReplace';
+export const DECOMPRESS_ITEM_NAME = 'SigmaVault::Decompress';
+export const VERIFY_ITEM_NAME = 'SigmaVault::Verify';
+
+/** One selected item as the compression actions see it. */
+export interface Selected {
+    readonly name: string;
+    readonly directory: boolean;
+}
+
+/** Which compression actions a selection gets. */
+export interface CompressionChoice {
+    readonly compress: boolean;
+    readonly decompress: boolean;
+    readonly verify: boolean;
+}
+
+/**
+ * Pure: the actions that make sense for every item of a selection.
+ * Compress: nothing compressed already (a .zst would only be skipped) and
+ * no dictionary (removing one with "replace" would leave the files that
+ * need it undecodable). Decompress: only .zst files; not folder archives,
+ * which the daemon cannot unpack yet. Verify: .zst and .tar.zst files.
+ * Temporary files of a running job get nothing.
+ */
+export function compressionChoice(selection: readonly Selected[]): CompressionChoice {
+    const none = { compress: false, decompress: false, verify: false };
+    if (selection.length === 0 || selection.some(s => s.name === '' || isTempName(s.name)))
+        return none;
+    const zstdFile = (s: Selected): boolean => !s.directory && isZstdName(s.name);
+    return {
+        compress: selection.every(s => !isZstdName(s.name) && !(!s.directory && isDictionaryName(s.name))),
+        decompress: selection.every(s => zstdFile(s) && !isFolderArchiveName(s.name)),
+        verify: selection.every(zstdFile),
+    };
+}
 
 /** A mounted ZFS dataset, as the daemon's Manager1.Mounts property lists it. */
 export interface ZfsMount {
@@ -55,6 +99,9 @@ export function mountsFromVariant(value: GLib.Variant | null): ZfsMount[] {
     return value.deepUnpack<[string, string, string][]>()
         .map(([dataset, mountpoint, pool]) => ({ dataset, mountpoint, pool }));
 }
+
+/** The Manager1 methods the submenu calls. */
+type Method = 'Compress' | 'Decompress' | 'Verify';
 
 function describe(e: unknown): string {
     if (e instanceof GLib.Error) {
@@ -202,10 +249,70 @@ export class SigmaVaultMenuProvider extends GObject.Object {
         return items;
     }
 
+    /** The "SigmaVault" submenu for local files and folders, or null where no action fits. */
+    private compressionSubmenu(files: Nautilus.FileInfo[]): Nautilus.MenuItem | null {
+        const paths: string[] = [];
+        const selection: Selected[] = [];
+        for (const file of files) {
+            const path = SigmaVaultMenuProvider.localPath(file);
+            if (path === null || path === '/')
+                return null;
+            paths.push(path);
+            selection.push({ name: file.get_name(), directory: file.is_directory() });
+        }
+        const choice = compressionChoice(selection);
+        if (!choice.compress && !choice.decompress && !choice.verify)
+            return null;
+        const one = files.length === 1;
+        const menu = new Nautilus.Menu();
+        const add = (name: string, label: string, tip: string, method: Method, replace: boolean): void => {
+            const item = new Nautilus.MenuItem({ name, label, tip });
+            item.connect('activate', () => {
+                this.startJob(method, paths, replace);
+            });
+            menu.append_item(item);
+        };
+        if (choice.compress) {
+            add(COMPRESS_ITEM_NAME, _('Compress'), one
+                ? _('Make a verified .zst copy beside it; the original stays')
+                : _('Make verified .zst copies beside them; the originals stay'), 'Compress', false);
+            // The daemon keeps folders (their .tar.zst is made, the folder stays).
+            add(COMPRESS_REPLACE_ITEM_NAME, _('Compress and Replace Originals'), one
+                ? _('Make a verified .zst copy beside it, then remove the original file (a folder is kept)')
+                : _('Make verified .zst copies beside them, then remove the original files (folders are kept)'), 'Compress', true);
+        }
+        if (choice.decompress) {
+            add(DECOMPRESS_ITEM_NAME, _('Decompress'), one
+                ? _('Restore the original beside the .zst file; the .zst stays')
+                : _('Restore the originals beside the .zst files; the .zst files stay'), 'Decompress', false);
+        }
+        if (choice.verify) {
+            add(VERIFY_ITEM_NAME, _('Verify'), one
+                ? _('Decode it fully and compare it with the original where that is still beside it')
+                : _('Decode them fully and compare them with the originals where those are still beside them'),
+            'Verify', false);
+        }
+        console.debug(`SigmaVault (Files menu): offering the SigmaVault submenu for ${paths.length} item(s) ` +
+            `(compress ${choice.compress}, decompress ${choice.decompress}, verify ${choice.verify})`);
+        const submenu = new Nautilus.MenuItem({
+            name: SUBMENU_ITEM_NAME,
+            label: _('SigmaVault'),
+            tip: _('Compress, decompress or verify with SigmaVault'),
+        });
+        submenu.set_submenu(menu);
+        return submenu;
+    }
+
     vfunc_get_file_items(files: Nautilus.FileInfo[]): Nautilus.MenuItem[] {
         try {
             const [file] = files;
-            return files.length === 1 && file !== undefined ? this.itemsFor(file) : [];
+            // The submenu comes first, so that the single-file items keep
+            // their places next to Properties.
+            const submenu = this.compressionSubmenu(files);
+            return [
+                ...submenu !== null ? [submenu] : [],
+                ...files.length === 1 && file !== undefined ? this.itemsFor(file) : [],
+            ];
         } catch (e) {
             warn(`could not build the menu (${describe(e)}).`);
             return [];
@@ -219,6 +326,37 @@ export class SigmaVaultMenuProvider extends GObject.Object {
             warn(`could not build the menu (${describe(e)}).`);
             return [];
         }
+    }
+
+    /**
+     * Starts a Manager1 compression job on `paths`. The daemon runs it as
+     * the caller (this Files process's user) and returns its Job1 at once.
+     */
+    startJob(method: Method, paths: readonly string[], replace: boolean): void {
+        const encoder = new TextEncoder();
+        // `ay` carries each path's bytes, without a terminating NUL.
+        const options: Record<string, GLib.Variant> = replace ? { replace: new GLib.Variant('b', true) } : {};
+        const args = new GLib.Variant('(aaya{sv})', [paths.map(p => encoder.encode(p)), options]);
+        const what = paths.length === 1 ? paths[0] ?? '' : `${paths.length} items`;
+        Gio.bus_get(Gio.BusType.SYSTEM, null, (_source, busResult) => {
+            let bus: Gio.DBusConnection;
+            try {
+                bus = Gio.bus_get_finish(busResult);
+            } catch (e) {
+                warn(`cannot reach the system bus to ${method.toLowerCase()} ${what} (${describe(e)}).`);
+                return;
+            }
+            bus.call(BUS_NAME, MANAGER_PATH, MANAGER_IFACE, method, args, new GLib.VariantType('(o)'),
+                Gio.DBusCallFlags.NONE, -1, null, (_b, result) => {
+                    try {
+                        const [job] = bus.call_finish(result).deepUnpack<[string]>();
+                        console.debug(`SigmaVault (Files menu): ${method} of ${what} started as ${job}`);
+                    } catch (e) {
+                        warn(`could not ${method.toLowerCase()} ${what} (${describe(e)}). ` +
+                            `"sigmavaultctl ${method.toLowerCase()} PATH…" in a terminal does the same and says why.`);
+                    }
+                });
+        });
     }
 
     /** Asks the daemon where `path` is, then opens SigmaVault Settings on that pool. */

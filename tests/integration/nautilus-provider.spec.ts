@@ -11,8 +11,8 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Nautilus from 'gi://Nautilus';
 import type * as ProviderModule from '../../nautilus-extension/menu-provider.js';
-import { BUS_NAME } from '../../src/shared/dbus-names.js';
-import { run, sleep, waitFor, writeFile } from '../harness/process.js';
+import { BUS_NAME, JOB_IFACE } from '../../src/shared/dbus-names.js';
+import { check, run, sleep, waitFor, writeFile } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { SettingsStandIn } from '../harness/settings-stand-in.js';
 import { TestSystem } from '../harness/system.js';
@@ -23,6 +23,9 @@ const LABEL = 'Show in SigmaVault';
 const VERSIONS = 'Restore Previous Version…';
 /** Sibling of /tank whose name starts with "tank": a string prefix, not a path prefix. */
 const TANKER = '/tanker';
+const SUBMENU = 'SigmaVault';
+/** Local files off ZFS: the compression actions are offered there too. */
+const FILES = '/var/tmp/sigmavault-files-menu';
 
 /** A Nautilus.FileInfo for a location, answering from the file system like NautilusFile. */
 class TestFileInfo extends GObject.Object {
@@ -134,6 +137,31 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
 
     const itemsFor = (...files: Nautilus.FileInfo[]): Nautilus.MenuItem[] => provider.get_file_items(files) ?? [];
     const labels = (...files: Nautilus.FileInfo[]): string[] => itemsFor(...files).map(i => i.label);
+    /** The items of the "SigmaVault" submenu for a selection (none: no submenu). */
+    const submenuItems = (...files: Nautilus.FileInfo[]): Nautilus.MenuItem[] => {
+        const submenu = itemsFor(...files).find(i => i.label === SUBMENU);
+        return submenu?.menu?.get_items() ?? [];
+    };
+    const submenuLabels = (...paths: string[]): string[] => submenuItems(...paths.map(p => TestFileInfo.path(p))).map(i => i.label);
+    /** Without the submenu: the single-file items. */
+    const ownLabels = (...files: Nautilus.FileInfo[]): string[] => labels(...files).filter(l => l !== SUBMENU);
+    const completed = new Map<string, { success: boolean; message: string }>();
+    let subscription = 0;
+
+    /** Activates the submenu item `label` for `paths`; resolves with the job's Completed and Operation. */
+    async function activateAndWait(label: string, paths: string[]): Promise<{ success: boolean; message: string; operation: string }> {
+        const before = new Set(completed.keys());
+        const item = submenuItems(...paths.map(p => TestFileInfo.path(p))).find(i => i.label === label);
+        if (item === undefined)
+            throw new Error(`no "${label}" in the SigmaVault submenu of ${paths.join(', ')}`);
+        item.activate();
+        const [job, done] = await waitFor(`the job "${label}" starts to complete`,
+            () => [...completed].find(([path]) => !before.has(path)), 60000, 50);
+        const reply = await sys.systemBus.call(BUS_NAME, job, 'org.freedesktop.DBus.Properties', 'Get',
+            new GLib.Variant('(ss)', [JOB_IFACE, 'Operation']), new GLib.VariantType('(v)'), Gio.DBusCallFlags.NONE, 10000, null);
+        const [operation] = reply.recursiveUnpack() as [string];
+        return { ...done, operation };
+    }
 
     beforeAll(async () => {
         sys = await TestSystem.start();
@@ -143,6 +171,15 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         writeFile('/tank/data/photo.jpg', 'not really a photo\n');
         GLib.mkdir_with_parents('/tank/folder', 0o755);
         writeFile(`${TANKER}/file.txt`, 'outside ZFS\n');
+        await run(['rm', '-rf', '--', FILES]);
+        GLib.mkdir_with_parents(`${FILES}/Docs`, 0o755);
+        await check(['cp', '--', '/usr/share/doc/bash/README.abs-guide', '/usr/share/doc/bash/copyright', FILES]);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${FILES}/Docs/`]);
+        subscription = sys.systemBus.signal_subscribe(null, JOB_IFACE, 'Completed', null, null,
+            Gio.DBusSignalFlags.NONE, (_c, _sender, path, _iface, _signal, params) => {
+                const [success, message] = params.deepUnpack<[boolean, string]>();
+                completed.set(path, { success, message });
+            });
 
         // The provider opens SigmaVault Settings on the session bus of the
         // process it runs in: this test's private one.
@@ -175,7 +212,9 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
             GLib.unsetenv('DBUS_SESSION_BUS_ADDRESS');
         else
             GLib.setenv('DBUS_SESSION_BUS_ADDRESS', savedSessionBus, true);
-        await run(['rm', '-rf', '--', TANKER]);
+        await run(['rm', '-rf', '--', TANKER, FILES]);
+        if (subscription)
+            sys.systemBus.signal_unsubscribe(subscription);
         if (sys) {
             await sys.stopDaemon().catch(() => undefined);
             await sys.destroyPool('tank').catch(() => undefined);
@@ -198,31 +237,105 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(mounts).toEqual([['tank', '/tank', 'tank'], ['tank/data', '/tank/data', 'tank']]);
     });
 
-    it(`offers "${VERSIONS}" and "${LABEL}" for one file, only "${LABEL}" for one folder on the pool`, () => {
-        expect(labels(TestFileInfo.path('/tank/report.txt'))).toEqual([VERSIONS, LABEL]);
-        expect(labels(TestFileInfo.path('/tank/folder'))).toEqual([LABEL]);
-        expect(labels(TestFileInfo.path('/tank'))).toEqual([LABEL]);
-        const [versions, show] = itemsFor(TestFileInfo.path('/tank/report.txt'));
+    it(`offers "${SUBMENU}" ▸, "${VERSIONS}" and "${LABEL}" for one file, "${SUBMENU}" ▸ and "${LABEL}" for one folder on the pool`, () => {
+        expect(labels(TestFileInfo.path('/tank/report.txt'))).toEqual([SUBMENU, VERSIONS, LABEL]);
+        expect(labels(TestFileInfo.path('/tank/folder'))).toEqual([SUBMENU, LABEL]);
+        expect(labels(TestFileInfo.path('/tank'))).toEqual([SUBMENU, LABEL]);
+        const [submenu, versions, show] = itemsFor(TestFileInfo.path('/tank/report.txt'));
+        expect(submenu?.name).toBe(module.SUBMENU_ITEM_NAME);
         expect(versions?.name).toBe(module.VERSIONS_ITEM_NAME);
         expect(show?.name).toBe(module.SHOW_ITEM_NAME);
     });
 
     it('offers them for a file on a child dataset (longest mountpoint)', () => {
-        expect(labels(TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([VERSIONS, LABEL]);
+        expect(ownLabels(TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([VERSIONS, LABEL]);
         expect(module.mountForPath(providerObject.mounts, '/tank/data/photo.jpg')?.dataset).toBe('tank/data');
         expect(module.mountForPath(providerObject.mounts, '/tank/database/x')?.dataset).toBe('tank');
     });
 
-    it('offers nothing outside ZFS: /etc/hostname, and /tanker/file.txt (a string prefix of /tank only)', () => {
-        expect(labels(TestFileInfo.path('/etc/hostname'))).toEqual([]);
-        expect(labels(TestFileInfo.path(`${TANKER}/file.txt`))).toEqual([]);
+    it('offers only the SigmaVault submenu outside ZFS: /etc/hostname, and /tanker/file.txt (a string prefix of /tank only)', () => {
+        expect(labels(TestFileInfo.path('/etc/hostname'))).toEqual([SUBMENU]);
+        expect(labels(TestFileInfo.path(`${TANKER}/file.txt`))).toEqual([SUBMENU]);
         expect(labels(TestFileInfo.path('/'))).toEqual([]);
     });
 
-    it('offers nothing for a multi-selection, whether it spans the pool and elsewhere or not', () => {
-        expect(labels(TestFileInfo.path('/tank/report.txt'), TestFileInfo.path('/etc/hostname'))).toEqual([]);
-        expect(labels(TestFileInfo.path('/tank/report.txt'), TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([]);
+    it('offers only the SigmaVault submenu for a multi-selection, whether it spans the pool and elsewhere or not', () => {
+        expect(labels(TestFileInfo.path('/tank/report.txt'), TestFileInfo.path('/etc/hostname'))).toEqual([SUBMENU]);
+        expect(labels(TestFileInfo.path('/tank/report.txt'), TestFileInfo.path('/tank/data/photo.jpg'))).toEqual([SUBMENU]);
         expect(labels()).toEqual([]);
+    });
+
+    it('the submenu has Compress and Compress and Replace Originals for files and folders, one or many', () => {
+        const compress = ['Compress', 'Compress and Replace Originals'];
+        expect(submenuLabels('/tank/report.txt')).toEqual(compress);
+        expect(submenuLabels('/tank/folder')).toEqual(compress);
+        expect(submenuLabels('/tank/report.txt', '/tank/folder', '/tank/data/photo.jpg')).toEqual(compress);
+        const names = submenuItems(TestFileInfo.path('/tank/report.txt')).map(i => i.name);
+        expect(names).toEqual([module.COMPRESS_ITEM_NAME, module.COMPRESS_REPLACE_ITEM_NAME]);
+    });
+
+    it('Decompress only on .zst files (not .tar.zst, which the daemon cannot unpack yet), Verify on both', () => {
+        writeFile('/tank/report.txt.zst', 'named only\n');
+        writeFile('/tank/folder.tar.zst', 'named only\n');
+        writeFile('/tank/other.zst', 'named only\n');
+        expect(submenuLabels('/tank/report.txt.zst')).toEqual(['Decompress', 'Verify']);
+        expect(submenuLabels('/tank/report.txt.zst', '/tank/other.zst')).toEqual(['Decompress', 'Verify']);
+        expect(submenuLabels('/tank/folder.tar.zst')).toEqual(['Verify']);
+        expect(submenuLabels('/tank/folder.tar.zst', '/tank/other.zst')).toEqual(['Verify']);
+        // A mix of compressed and not: no action fits all, so no submenu.
+        expect(labels(TestFileInfo.path('/tank/report.txt.zst'), TestFileInfo.path('/tank/report.txt'))).toEqual([]);
+        // A folder named like a .zst is neither decompressed nor compressed again.
+        GLib.mkdir_with_parents('/tank/odd.zst', 0o755);
+        expect(ownLabels(TestFileInfo.path('/tank/odd.zst'))).toEqual([LABEL]);
+        expect(labels(TestFileInfo.path('/tank/odd.zst'))).toEqual([LABEL]);
+    });
+
+    it('no submenu on the daemon\'s temporary files or its trained dictionaries, nor on remote locations', () => {
+        writeFile('/tank/.report.txt.zst.sigmavault-tmp-0123456789abcdef', 'temporary\n');
+        writeFile('/tank/sigmavault-dictionary-40000.zdict', 'dictionary\n');
+        expect(labels(TestFileInfo.path('/tank/.report.txt.zst.sigmavault-tmp-0123456789abcdef'))).toEqual([VERSIONS, LABEL]);
+        expect(labels(TestFileInfo.path('/tank/sigmavault-dictionary-40000.zdict'))).toEqual([VERSIONS, LABEL]);
+        expect(labels(TestFileInfo.path('/tank/report.txt'), TestFileInfo.path('/tank/sigmavault-dictionary-40000.zdict'))).toEqual([]);
+        expect(labels(TestFileInfo.uri('sftp://example.com/tank/report.txt'), TestFileInfo.path('/tank/report.txt'))).toEqual([]);
+    });
+
+    it('Compress starts a real file-compress job as the caller; the verified .zst appears beside the original', async () => {
+        const done = await activateAndWait('Compress', [`${FILES}/README.abs-guide`]);
+        expect(done.success).withContext(done.message).toBeTrue();
+        expect(done.operation).toBe('file-compress');
+        expect(done.message).toMatch(/^Compressed 1 file — .+ → .+ \(\d+ % smaller\)\.$/);
+        expect(GLib.file_test(`${FILES}/README.abs-guide.zst`, GLib.FileTest.IS_REGULAR)).toBeTrue();
+        expect(GLib.file_test(`${FILES}/README.abs-guide`, GLib.FileTest.IS_REGULAR)).toBeTrue();
+        expect(await check(['zstd', '-dc', '--', `${FILES}/README.abs-guide.zst`]))
+            .toBe(await check(['cat', '--', `${FILES}/README.abs-guide`]));
+    });
+
+    it('Verify on that .zst succeeds (decoded and compared with the original beside it)', async () => {
+        const done = await activateAndWait('Verify', [`${FILES}/README.abs-guide.zst`]);
+        expect(done.success).withContext(done.message).toBeTrue();
+        expect(done.operation).toBe('file-verify');
+    });
+
+    it('Compress and Replace Originals on a file and a folder: copyright.zst (the file gone) and Docs.tar.zst (the folder kept)', async () => {
+        const text = await check(['cat', '--', `${FILES}/copyright`]);
+        const done = await activateAndWait('Compress and Replace Originals', [`${FILES}/copyright`, `${FILES}/Docs`]);
+        expect(done.success).withContext(done.message).toBeTrue();
+        expect(done.message).toMatch(/^Compressed 2 files — /);
+        expect(GLib.file_test(`${FILES}/copyright.zst`, GLib.FileTest.IS_REGULAR)).toBeTrue();
+        expect(GLib.file_test(`${FILES}/Docs.tar.zst`, GLib.FileTest.IS_REGULAR)).toBeTrue();
+        expect(GLib.file_test(`${FILES}/copyright`, GLib.FileTest.EXISTS)).toBeFalse();
+        // The daemon never removes folders; the job's log says to delete it once checked.
+        expect(GLib.file_test(`${FILES}/Docs`, GLib.FileTest.IS_DIR)).toBeTrue();
+        expect(await check(['zstd', '-dc', '--', `${FILES}/copyright.zst`])).toBe(text);
+    });
+
+    it('Decompress on copyright.zst brings the original back beside it', async () => {
+        const text = await check(['zstd', '-dc', '--', `${FILES}/copyright.zst`]);
+        const done = await activateAndWait('Decompress', [`${FILES}/copyright.zst`]);
+        expect(done.success).withContext(done.message).toBeTrue();
+        expect(done.operation).toBe('file-decompress');
+        expect(await check(['cat', '--', `${FILES}/copyright`])).toBe(text);
+        expect(GLib.file_test(`${FILES}/copyright.zst`, GLib.FileTest.IS_REGULAR)).toBeTrue();
     });
 
     it('offers nothing for locations that are not local files (sftp://, trash:///)', () => {
@@ -237,12 +350,12 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
 
     it('on activate asks the daemon (LocatePath) and activates show-pool \'tank\' on com.sigmavault.Settings', async () => {
         settings.calls.length = 0;
-        itemsFor(TestFileInfo.path('/tank/report.txt'))[1]?.activate();
+        itemsFor(TestFileInfo.path('/tank/report.txt'))[2]?.activate();
         await waitFor('ActivateAction on the Settings stand-in', () => settings.calls.length > 0, 10000);
         expect(settings.calls).toEqual([{ action: 'show-pool', parameter: ['tank'] }]);
 
         settings.calls.length = 0;
-        itemsFor(TestFileInfo.path('/tank/data/photo.jpg'))[1]?.activate();
+        itemsFor(TestFileInfo.path('/tank/data/photo.jpg'))[2]?.activate();
         await waitFor('ActivateAction for the child dataset', () => settings.calls.length > 0, 10000);
         expect(settings.calls).toEqual([{ action: 'show-pool', parameter: ['tank'] }]);
     });
@@ -252,7 +365,7 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         writeFile(hostile, 'odd name\n');
         for (const path of ['/tank/report.txt', hostile]) {
             settings.calls.length = 0;
-            const [item] = itemsFor(TestFileInfo.path(path));
+            const [, item] = itemsFor(TestFileInfo.path(path));
             expect(item?.label).toBe(VERSIONS);
             item?.activate();
             await waitFor('ActivateAction previous-versions', () => settings.calls.length > 0, 10000);
@@ -266,18 +379,18 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
             updates++;
         });
         try {
-            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([]);
+            expect(ownLabels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([]);
             await sys.createPool('scratch', 'single', 1);
             writeFile('/scratch/notes.txt', 'scratch\n');
             await waitFor('/scratch in the provider\'s mounts',
                 () => providerObject.mounts.some(m => m.mountpoint === '/scratch'), 10000);
-            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([VERSIONS, LABEL]);
-            const item = itemsFor(TestFileInfo.path('/scratch/notes.txt'))[1];
+            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([SUBMENU, VERSIONS, LABEL]);
+            const item = itemsFor(TestFileInfo.path('/scratch/notes.txt'))[2];
 
             await sys.destroyPool('scratch');
             await waitFor('/scratch to leave the provider\'s mounts',
                 () => !providerObject.mounts.some(m => m.mountpoint === '/scratch'), 10000);
-            expect(labels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([]);
+            expect(ownLabels(TestFileInfo.path('/scratch/notes.txt'))).toEqual([]);
             expect(updates).toBeGreaterThanOrEqual(2);
 
             // A menu built before the pool went away: activating it fails in

@@ -3,6 +3,7 @@
 // helper's stdin (then "cancel" lines), one JSON event per line on its
 // stdout. Paths travel as byte arrays, so that any file name (spaces,
 // newlines, a leading "-", bytes that are not UTF-8) arrives unchanged.
+import { TEMP_MARK } from '../../shared/compressed-names.js';
 import { z } from '../../shared/vendor/zod.js';
 import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
 
@@ -70,8 +71,7 @@ export function parseEvent(line: string): HelperEvent | null {
     return r.success ? r.data : null;
 }
 
-/** Temporary files carry the job's token: ".NAME.sigmavault-tmp-TOKEN". */
-export const TEMP_MARK = '.sigmavault-tmp-';
+export { TEMP_MARK };
 export function tempName(name: string, token: string): string {
     return `.${name}${TEMP_MARK}${token}`;
 }

@@ -6,6 +6,7 @@
 //
 // Pure code without gettext imports, so unit tests run it directly: the
 // helper passes its `_` in; the default returns the English text.
+import { dictionaryFileName } from '../../shared/compressed-names.js';
 
 export type Translate = (text: string) => string;
 const identity: Translate = text => text;
@@ -327,10 +328,7 @@ export function planDictionaries(candidates: readonly Candidate[], _: Translate 
     return out;
 }
 
-/** The name of a dictionary file beside the files it serves, found again by its ID. */
-export function dictionaryFileName(id: number): string {
-    return `sigmavault-dictionary-${id}.zdict`;
-}
+export { dictionaryFileName };
 
 /** Dictionary IDs SigmaVault picks: RFC 8878 reserves 0…32767 and 2^31 and up. */
 export function isPrivateDictionaryId(id: number): boolean {
