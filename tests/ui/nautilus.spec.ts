@@ -172,6 +172,58 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         expect(settings.calls).toEqual([{ action: 'previous-versions', parameter: [new TextEncoder().encode(FILE)] }]);
     });
 
+    it('the "SigmaVault" submenu (above "Restore Previous Version…") opens with Compress and Compress and Replace Originals for report.txt', async () => {
+        await focusFiles();
+        await openMenu();
+        for (let i = 0; i < 4; i++)
+            await x('xdotool', 'key', 'Up');
+        await sleep(300);
+        await screenshot('nautilus-context-menu-sigmavault.png');
+        expect(log()).toContain('offering the SigmaVault submenu for 1 item(s) (compress true, decompress false, verify false)');
+        // Return opens the submenu; its first row is the way back ("SigmaVault").
+        await x('xdotool', 'key', 'Return');
+        await sleep(600);
+        await screenshot('nautilus-sigmavault-submenu.png');
+        await x('xdotool', 'key', 'Down');
+        await sleep(300);
+        await screenshot('nautilus-sigmavault-submenu-compress.png');
+    });
+
+    it('Compress in it starts a real job on the real daemon, as the user Files runs as: report.txt.zst appears beside report.txt', async () => {
+        const text = readText(FILE);
+        await x('xdotool', 'key', 'Return');
+        await waitFor('the provider to start the job', () => log().includes(`Compress of ${FILE} started as /com/sigmavault/`),
+            15000, 100);
+        await waitFor(`${FILE}.zst`, () => GLib.file_test(`${FILE}.zst`, GLib.FileTest.IS_REGULAR), 60000, 200);
+        expect(await check(['zstd', '-dc', '--', `${FILE}.zst`])).toBe(text);
+        expect(readText(FILE)).toBe(text);
+        await sleep(1000); // Files shows the new file
+        await screenshot('nautilus-compressed.png');
+    });
+
+    it('on report.txt.zst the submenu has Decompress and Verify instead, and Verify runs a real job on it', async () => {
+        await focusFiles();
+        // report.txt.zst is the view's last item; End selects it.
+        await x('xdotool', 'key', 'End');
+        await sleep(500);
+        await openMenu();
+        for (let i = 0; i < 4; i++)
+            await x('xdotool', 'key', 'Up');
+        await x('xdotool', 'key', 'Return');
+        await sleep(600);
+        await x('xdotool', 'key', 'Down', 'Down');
+        await sleep(300);
+        await screenshot('nautilus-sigmavault-submenu-zst.png');
+        expect(log()).toContain('offering the SigmaVault submenu for 1 item(s) (compress false, decompress true, verify true)');
+        await x('xdotool', 'key', 'Return');
+        await waitFor('the provider to start the Verify job', () => log().includes(`Verify of ${FILE}.zst started as /com/sigmavault/`),
+            15000, 100);
+        // Back to report.txt (just before it), which the next cases use.
+        await x('xdotool', 'key', 'Left');
+        await sleep(500);
+        await screenshot('nautilus-reselected.png');
+    });
+
     it('with the stand-in gone, the same item D-Bus activates the real SigmaVault Settings, which opens a window', async () => {
         await settings.stop();
         // The session bus started before Xvfb: activated programs need DISPLAY.
