@@ -88,6 +88,12 @@ function operationLabel(operation: string): string {
         return _('Testing');
     case 'snapshot-prune':
         return _('Pruning');
+    case 'file-compress':
+        return _('Compressing');
+    case 'file-decompress':
+        return _('Decompressing');
+    case 'file-verify':
+        return _('Verifying');
     default:
         return operation;
     }

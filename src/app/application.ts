@@ -13,17 +13,12 @@ import { AlertStore } from './alert-store.js';
 import { AlertWatcher } from './alert-watcher.js';
 import { PoolStore } from './pool-store.js';
 import { PreviousVersionsDialog } from './previous-versions-dialog.js';
+import { appSettingsOrNull } from './app-settings.js';
 import { saveScreenshot } from './screenshot.js';
 import { SettingsWindow } from './window.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 Gio._promisify(Gio, 'bus_get', 'bus_get_finish');
-
-function settingsOrNull(): Gio.Settings | null {
-    // Missing schemas (a broken install) should not stop the app.
-    const source = Gio.SettingsSchemaSource.get_default();
-    return source?.lookup(APP_ID, true) ? new Gio.Settings({ schema_id: APP_ID }) : null;
-}
 
 export class Application extends Adw.Application {
     static {
@@ -130,7 +125,7 @@ export class Application extends Adw.Application {
 
     override vfunc_startup(): void {
         super.vfunc_startup();
-        this._settings = settingsOrNull();
+        this._settings = appSettingsOrNull();
         void this._store.connectToDaemon();
     }
 

@@ -4,7 +4,7 @@ import Adw from 'gi://Adw';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type Gtk from 'gi://Gtk';
-import { BUS_NAME, JOB_IFACE, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
+import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, MANAGER_PATH, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
 import { remoteErrorMessage } from '../shared/daemon-client.js';
 import { DISK_IFACE, diskPath } from '../shared/disk-info.js';
 import { _ } from '../shared/i18n.js';
@@ -20,30 +20,56 @@ function showError(parent: Gtk.Widget, heading: string, e: unknown): void {
     dialog.present(parent);
 }
 
+/** The reply, or null when there is no daemon or the call failed (then shown). */
 async function call(store: PoolStore, parent: Gtk.Widget, heading: string, path: string, iface: string,
-    method: string, args: GLib.Variant): Promise<void> {
+    method: string, args: GLib.Variant): Promise<GLib.Variant | null> {
     const connection = store.connection;
     if (connection === null)
-        return;
+        return null;
     try {
-        await connection.call(BUS_NAME, path, iface, method, args, null,
+        return await connection.call(BUS_NAME, path, iface, method, args, null,
             Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, AUTH_TIMEOUT_MS, null);
     } catch (e) {
         showError(parent, heading, e);
+        return null;
     }
 }
 
-export function scrubPool(store: PoolStore, parent: Gtk.Widget, pool: string, action: 'start' | 'pause' | 'cancel'): Promise<void> {
+export async function scrubPool(store: PoolStore, parent: Gtk.Widget, pool: string, action: 'start' | 'pause' | 'cancel'): Promise<void> {
     const heading = action === 'start' ? _('Could Not Start the Scrub')
         : action === 'pause' ? _('Could Not Pause the Scrub') : _('Could Not Cancel the Scrub');
-    return call(store, parent, heading, poolPath(pool), POOL_IFACE, 'Scrub', new GLib.Variant('(sa{sv})', [action, {}]));
+    await call(store, parent, heading, poolPath(pool), POOL_IFACE, 'Scrub', new GLib.Variant('(sa{sv})', [action, {}]));
 }
 
-export function cancelJob(store: PoolStore, parent: Gtk.Widget, path: string): Promise<void> {
-    return call(store, parent, _('Could Not Cancel the Job'), path, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [{}]));
+export async function cancelJob(store: PoolStore, parent: Gtk.Widget, path: string): Promise<void> {
+    await call(store, parent, _('Could Not Cancel the Job'), path, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [{}]));
 }
 
-export function startSelfTest(store: PoolStore, parent: Gtk.Widget, diskId: string, type: 'short' | 'long'): Promise<void> {
-    return call(store, parent, _('Could Not Start the Self-Test'), diskPath(diskId), DISK_IFACE, 'StartSelfTest',
+export async function startSelfTest(store: PoolStore, parent: Gtk.Widget, diskId: string, type: 'short' | 'long'): Promise<void> {
+    await call(store, parent, _('Could Not Start the Self-Test'), diskPath(diskId), DISK_IFACE, 'StartSelfTest',
         new GLib.Variant('(sa{sv})', [type, {}]));
+}
+
+export interface CompressDefaults {
+    /** 1–19, or null to let the daemon choose for each file. */
+    readonly level: number | null;
+    readonly replace: boolean;
+}
+
+/** Manager1.Compress on local files; the new (or already running) job's path, or null. */
+export async function compressFiles(store: PoolStore, parent: Gtk.Widget, files: readonly Gio.File[],
+    defaults: CompressDefaults): Promise<string | null> {
+    // Paths travel as bytes (aay); files without a local path (network locations) cannot be compressed.
+    const paths = files.map(f => f.get_path()).filter((p): p is string => p !== null)
+        .map(p => new TextEncoder().encode(p));
+    if (paths.length === 0) {
+        showError(parent, _('Could Not Compress'), new Error(_('Only files on this computer can be compressed.')));
+        return null;
+    }
+    const options: Record<string, GLib.Variant> = { replace: new GLib.Variant('b', defaults.replace) };
+    if (defaults.level !== null)
+        options.level = new GLib.Variant('i', defaults.level);
+    const reply = await call(store, parent, _('Could Not Compress'), MANAGER_PATH, MANAGER_IFACE, 'Compress',
+        new GLib.Variant('(aaya{sv})', [paths, options]));
+    return reply === null ? null : reply.deepUnpack<[string]>()[0];
 }

@@ -10,7 +10,7 @@ import { isRunning, type JobInfo } from '../shared/job-info.js';
 import { cancelJob } from './job-actions.js';
 import type { PoolStore } from './pool-store.js';
 
-function stateIcon(job: JobInfo): string {
+export function stateIcon(job: Pick<JobInfo, 'state'>): string {
     switch (job.state) {
     case 'succeeded': return 'object-select-symbolic';
     case 'failed': case 'interrupted': return 'dialog-warning-symbolic';

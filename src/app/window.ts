@@ -4,6 +4,7 @@ import Adw from 'gi://Adw';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _, format } from '../shared/i18n.js';
+import { CompressionPage } from './compression-page.js';
 import { DashboardPage } from './dashboard-page.js';
 import { DatasetsPage } from './datasets-page.js';
 import { DisksPage } from './disks-page.js';
@@ -17,6 +18,7 @@ const DASHBOARD = '';
 const JOBS = ':jobs';
 /** Not a pool name: those begin with a letter. */
 const DISKS = ':disks';
+const COMPRESSION = ':compression';
 
 export class SettingsWindow extends Adw.ApplicationWindow {
     static {
@@ -73,6 +75,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         this._stack.add_named(this._poolPage, 'pool');
         this._stack.add_named(new JobsPage(store), 'jobs');
         this._stack.add_named(new DisksPage(store), 'disks');
+        this._stack.add_named(new CompressionPage(store), 'compression');
         const contentView = new Adw.ToolbarView();
         contentView.add_top_bar(new Adw.HeaderBar());
         contentView.set_content(this._stack);
@@ -95,7 +98,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
 
         const changed = store.connect('changed', () => {
             this.syncSidebar();
-            if (this._selected !== DASHBOARD && this._selected !== JOBS && this._selected !== DISKS)
+            if (![DASHBOARD, JOBS, DISKS, COMPRESSION].includes(this._selected))
                 this._poolPage.display(store.pool(this._selected), this._selected);
         });
         this.connect('destroy', () => {
@@ -120,6 +123,10 @@ export class SettingsWindow extends Adw.ApplicationWindow {
             this._stack.visible_child_name = 'disks';
             this._contentPage.title = _('Disks');
             this.title = format(_('%s — SigmaVault Settings'), _('Disks'));
+        } else if (name === COMPRESSION) {
+            this._stack.visible_child_name = 'compression';
+            this._contentPage.title = _('Compression');
+            this.title = format(_('%s — SigmaVault Settings'), _('Compression'));
         } else {
             this._poolPage.display(this._store.pool(name), name);
             this._stack.visible_child_name = 'pool';
@@ -162,6 +169,7 @@ export class SettingsWindow extends Adw.ApplicationWindow {
         this._sidebarList.append(this.sidebarRow(DASHBOARD, _('Dashboard'), 'view-grid-symbolic'));
         this._sidebarList.append(this.sidebarRow(JOBS, _('Jobs'), 'emblem-synchronizing-symbolic'));
         this._sidebarList.append(this.sidebarRow(DISKS, _('Disks'), 'drive-harddisk-symbolic'));
+        this._sidebarList.append(this.sidebarRow(COMPRESSION, _('Compression'), 'package-x-generic-symbolic'));
         for (const pool of this._store.pools)
             this._sidebarList.append(this.sidebarRow(pool.name, pool.name, healthIconName(pool.health)));
         let i = 0;

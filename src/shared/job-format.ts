@@ -24,6 +24,28 @@ export function operationLabel(operation: string): string {
     }
 }
 
+const FILE_OPERATIONS: readonly string[] = ['file-compress', 'file-decompress', 'file-verify'];
+
+/** Compress, Decompress and Verify jobs. */
+export function isFileJob(job: Pick<JobInfo, 'operation'>): boolean {
+    return FILE_OPERATIONS.includes(job.operation);
+}
+
+/**
+ * "1.2 MB → 410 kB · 66 % smaller" for an ended compression job, from the
+ * sizes the daemon reports; null when it reported none (nothing done).
+ */
+export function compressionResult(job: Pick<JobInfo, 'operation' | 'sizeBefore' | 'sizeAfter'>): string | null {
+    if (job.sizeBefore <= 0 || job.sizeAfter <= 0 || job.operation === 'file-verify')
+        return null;
+    const sizes = format(_('%s → %s'), GLib.format_size(job.sizeBefore), GLib.format_size(job.sizeAfter));
+    if (job.operation !== 'file-compress')
+        return sizes;
+    const saved = Math.round((1 - job.sizeAfter / job.sizeBefore) * 100);
+    // Translators: the result of compressing, e.g. "1.2 MB → 410 kB · 66 % smaller".
+    return saved >= 0 ? format(_('%s · %d %% smaller'), sizes, saved) : format(_('%s · %d %% larger'), sizes, -saved);
+}
+
 /** "Scrub of tank" */
 export function jobTitle(job: Pick<JobInfo, 'operation' | 'lock'>): string {
     // Translators: a job, e.g. "Scrub of tank".

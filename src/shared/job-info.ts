@@ -28,6 +28,9 @@ export const JobInfoSchema = z.object({
     State: z.enum(JOB_STATES),
     Message: z.string(),
     Log: z.array(z.string()),
+    // Absent from daemons older than the compression page.
+    SizeBefore: u64.default(0),
+    SizeAfter: u64.default(0),
 }).transform(j => ({
     operation: j.Operation,
     objects: j.Objects,
@@ -45,6 +48,9 @@ export const JobInfoSchema = z.object({
     state: j.State,
     message: j.Message,
     log: j.Log,
+    /** Compression jobs once ended: total size of the files done, before and after (0: none or not applicable). */
+    sizeBefore: j.SizeBefore,
+    sizeAfter: j.SizeAfter,
 }));
 export type JobProperties = z.output<typeof JobInfoSchema>;
 export interface JobInfo extends JobProperties {

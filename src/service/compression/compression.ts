@@ -383,9 +383,10 @@ export class Compression {
         if (killed) {
             return { state: 'failed', message: `The compression helper was killed (signal ${proc.get_term_sig()}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
         }
+        const sizes = op === 'verify' ? undefined : { before: summary.before, after: summary.after };
         if (status !== 0)
-            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}` };
-        return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary) };
+            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}`, sizes };
+        return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary), sizes };
     }
 
     /** Applies one helper event to the job; true when the helper reports it was cancelled. */

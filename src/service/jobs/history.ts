@@ -29,6 +29,9 @@ export const JobRecordSchema = z.object({
     bytes: count,
     bytesDone: count,
     log: z.array(z.string()).max(LOG_LIMIT),
+    /** Compression jobs: total size of the files done, before and after (absent in older histories). */
+    sizeBefore: count.optional(),
+    sizeAfter: count.optional(),
 }).strict();
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

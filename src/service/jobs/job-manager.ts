@@ -51,6 +51,8 @@ export interface JobControl {
 export interface JobOutcome {
     readonly state: 'succeeded' | 'failed' | 'cancelled';
     readonly message: string;
+    /** Compression jobs: total size of the files done, before and after. */
+    readonly sizes?: { readonly before: number; readonly after: number };
 }
 
 const nowUs = (): number => GLib.get_real_time();
@@ -117,6 +119,8 @@ export class Job implements JobControl {
             State: new GLib.Variant('s', r.state),
             Message: new GLib.Variant('s', r.message),
             Log: new GLib.Variant('as', r.log),
+            SizeBefore: new GLib.Variant('t', r.sizeBefore ?? 0),
+            SizeAfter: new GLib.Variant('t', r.sizeAfter ?? 0),
         });
     }
 
@@ -159,6 +163,7 @@ export class Job implements JobControl {
             ...this.record, state: outcome.state, message: outcome.message, endTime: nowUs(),
             progress: outcome.state === 'succeeded' ? 1 : this.record.progress,
             bytesDone: outcome.state === 'succeeded' ? this.record.bytes : this.record.bytesDone,
+            ...outcome.sizes ? { sizeBefore: toU64(outcome.sizes.before), sizeAfter: toU64(outcome.sizes.after) } : {},
         };
         this.log(outcome.message);
         this.iface.emitSignal('Completed', new GLib.Variant('(bs)', [outcome.state === 'succeeded', outcome.message]));

@@ -1,0 +1,235 @@
+// Compression: drop files or folders (or choose them) to compress them with
+// the defaults below; running compression jobs with progress and Cancel (the
+// Jobs page's rows); the finished ones with their sizes before and after.
+// The defaults live in GSettings (compression-level, compression-replace).
+import Adw from 'gi://Adw';
+import Gdk from 'gi://Gdk?version=4.0';
+import Gio from 'gi://Gio';
+import GObject from 'gi://GObject';
+import Gtk from 'gi://Gtk';
+import { _ } from '../shared/i18n.js';
+import { compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, operationLabel } from '../shared/job-format.js';
+import { isRunning, type JobInfo } from '../shared/job-info.js';
+import { appSettingsOrNull } from './app-settings.js';
+import { compressFiles, type CompressDefaults } from './job-actions.js';
+import { JobRow, stateIcon } from './jobs-page.js';
+import type { PoolStore } from './pool-store.js';
+
+Gio._promisify(Gtk.FileDialog.prototype, 'open_multiple', 'open_multiple_finish');
+Gio._promisify(Gtk.FileDialog.prototype, 'select_folder', 'select_folder_finish');
+
+/** How many finished compression jobs the history shows. */
+const HISTORY_ROWS = 20;
+
+/** The last element of a path, for a row's title (the whole path is its subtitle). */
+function baseName(path: string): string {
+    return path.replace(/\/+$/, '').split('/').at(-1) || path;
+}
+
+/** A finished compression, decompression or verification: sizes and ratio, or what happened. */
+class HistoryRow extends Adw.ActionRow {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultCompressionHistoryRow' }, this);
+    }
+
+    constructor(job: JobInfo) {
+        const subject = jobSubject(job);
+        super({ title: baseName(subject), subtitle_lines: 3, title_lines: 1 });
+        this.add_prefix(new Gtk.Image({ icon_name: stateIcon(job), valign: Gtk.Align.CENTER,
+            accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        const result = job.state === 'succeeded' ? compressionResult(job) : null;
+        // A result in numbers when there is one; otherwise the daemon's words (skipped, failed, cancelled).
+        this.subtitle = [operationLabel(job.operation), result ?? `${jobStateLabel(job.state)} — ${job.message}`,
+            formatTime(job.endTime)].join(' · ');
+        this.tooltip_text = subject;
+    }
+}
+
+export class CompressionPage extends Adw.Bin {
+    static {
+        GObject.registerClass({ GTypeName: 'SigmaVaultCompressionPage' }, this);
+    }
+
+    declare private _store: PoolStore;
+    declare private _settings: Gio.Settings | null;
+    declare private _running: Adw.PreferencesGroup;
+    declare private _history: Adw.PreferencesGroup;
+    declare private _rows: Gtk.Widget[];
+    declare private _jobRows: Map<string, JobRow>;
+    declare private _order: string;
+
+    constructor(store: PoolStore, settings: Gio.Settings | null = appSettingsOrNull()) {
+        super();
+        this._store = store;
+        this._settings = settings;
+        this._rows = [];
+        this._jobRows = new Map();
+        this._order = '';
+        const page = new Adw.PreferencesPage();
+        page.add(this.dropGroup());
+        this._running = new Adw.PreferencesGroup({ title: _('Running'),
+            description: _('Compression keeps running when you close this window.') });
+        this._history = new Adw.PreferencesGroup({ title: _('History') });
+        page.add(this._running);
+        page.add(this._history);
+        page.add(this.defaultsGroup());
+        this.set_child(page);
+
+        // Files dropped anywhere on the page are compressed.
+        const drop = Gtk.DropTarget.new(Gdk.FileList.$gtype, Gdk.DragAction.COPY);
+        drop.connect('drop', (_target, value: unknown) => {
+            if (!(value instanceof Gdk.FileList))
+                return false;
+            void this.compress(value.get_files());
+            return true;
+        });
+        this.add_controller(drop);
+
+        const changed = store.connect('jobs-changed', () => {
+            this.sync();
+        });
+        this.connect('destroy', () => {
+            store.disconnect(changed);
+        });
+        this.sync();
+    }
+
+    /** What a job started from this page gets, from GSettings. */
+    get defaults(): CompressDefaults {
+        const level = this._settings?.get_int('compression-level') ?? 0;
+        return { level: level > 0 ? level : null, replace: this._settings?.get_boolean('compression-replace') ?? false };
+    }
+
+    /** Compresses `files` with the defaults (drop and the Add buttons end here); the job's path or null. */
+    compress(files: readonly Gio.File[]): Promise<string | null> {
+        return compressFiles(this._store, this, files, this.defaults);
+    }
+
+    private dropGroup(): Adw.PreferencesGroup {
+        const group = new Adw.PreferencesGroup();
+        const box = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, spacing: 12, margin_top: 24, margin_bottom: 24,
+            margin_start: 12, margin_end: 12 });
+        box.append(new Gtk.Image({ icon_name: 'folder-download-symbolic', pixel_size: 64, css_classes: ['dim-label'],
+            accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        box.append(new Gtk.Label({ label: _('Drop Files or Folders to Compress'), css_classes: ['title-2'], wrap: true,
+            justify: Gtk.Justification.CENTER }));
+        box.append(new Gtk.Label({ css_classes: ['dim-label'], wrap: true, justify: Gtk.Justification.CENTER,
+            label: _('Each file is checked first: what would not shrink is skipped, and every result is verified before it is kept.') }));
+        const buttons = new Gtk.Box({ spacing: 12, halign: Gtk.Align.CENTER, homogeneous: true, margin_top: 6 });
+        const addFiles = new Gtk.Button({ label: _('Add _Files…'), use_underline: true, css_classes: ['pill', 'suggested-action'] });
+        addFiles.connect('clicked', () => {
+            void this.chooseFiles();
+        });
+        const addFolder = new Gtk.Button({ label: _('Add F_older…'), use_underline: true, css_classes: ['pill'] });
+        addFolder.connect('clicked', () => {
+            void this.chooseFolder();
+        });
+        buttons.append(addFiles);
+        buttons.append(addFolder);
+        box.append(buttons);
+        const card = new Gtk.Frame({ child: box, css_classes: ['view'] });
+        group.add(card);
+        return group;
+    }
+
+    private defaultsGroup(): Adw.PreferencesGroup {
+        const group = new Adw.PreferencesGroup({ title: _('Defaults'),
+            description: _('Used for files compressed from this page.') });
+        const auto = new Adw.SwitchRow({ title: _('_Automatic Level'), use_underline: true,
+            subtitle: _('Chosen for each file from its content') });
+        const level = new Adw.SpinRow({ title: _('_Level'), use_underline: true, subtitle: _('Higher is smaller and slower'),
+            adjustment: new Gtk.Adjustment({ lower: 1, upper: 19, step_increment: 1, page_increment: 3, value: 3 }) });
+        const replace = new Adw.SwitchRow({ title: _('_Replace Originals'), use_underline: true,
+            subtitle: _('Keep only the compressed file once it has been verified') });
+        group.add(auto);
+        group.add(level);
+        group.add(replace);
+        const settings = this._settings;
+        if (settings === null) {
+            group.description = _('The defaults cannot be changed: the settings schema is not installed.');
+            group.sensitive = false;
+            return group;
+        }
+        // Level 0 in GSettings means automatic; the spin row keeps the last explicit level.
+        const load = (): void => {
+            const n = settings.get_int('compression-level');
+            auto.active = n === 0;
+            level.sensitive = n !== 0;
+            if (n !== 0)
+                level.value = n;
+        };
+        load();
+        settings.connect('changed::compression-level', load);
+        auto.connect('notify::active', () => {
+            settings.set_int('compression-level', auto.active ? 0 : Math.round(level.value));
+        });
+        level.connect('notify::value', () => {
+            if (!auto.active)
+                settings.set_int('compression-level', Math.round(level.value));
+        });
+        settings.bind('compression-replace', replace, 'active', Gio.SettingsBindFlags.DEFAULT);
+        return group;
+    }
+
+    private async chooseFiles(): Promise<void> {
+        const dialog = new Gtk.FileDialog({ title: _('Compress Files'), accept_label: _('_Compress') });
+        const root = this.get_root();
+        let model: Gio.ListModel | null = null;
+        try {
+            model = await dialog.open_multiple(root instanceof Gtk.Window ? root : null, null);
+        } catch {
+            return; // dismissed
+        }
+        const files: Gio.File[] = [];
+        for (let i = 0; i < (model?.get_n_items() ?? 0); i++) {
+            const f = model?.get_item(i);
+            if (f instanceof Gio.File)
+                files.push(f);
+        }
+        if (files.length > 0)
+            await this.compress(files);
+    }
+
+    private async chooseFolder(): Promise<void> {
+        const dialog = new Gtk.FileDialog({ title: _('Compress a Folder'), accept_label: _('_Compress') });
+        const root = this.get_root();
+        let folder: Gio.File | null = null;
+        try {
+            folder = await dialog.select_folder(root instanceof Gtk.Window ? root : null, null);
+        } catch {
+            return; // dismissed
+        }
+        if (folder !== null)
+            await this.compress([folder]);
+    }
+
+    private sync(): void {
+        const jobs = this._store.jobs.filter(isFileJob);
+        const running = jobs.filter(isRunning);
+        const finished = jobs.filter(j => !isRunning(j)).slice(0, HISTORY_ROWS);
+        const order = JSON.stringify([running.map(j => j.path), finished.map(j => [j.path, j.state])]);
+        if (order !== this._order) {
+            this._order = order;
+            for (const row of this._rows) {
+                const group = row.get_ancestor(Adw.PreferencesGroup.$gtype);
+                if (group instanceof Adw.PreferencesGroup)
+                    group.remove(row);
+            }
+            const jobRows = new Map<string, JobRow>();
+            for (const job of running) {
+                const row = this._jobRows.get(job.path) ?? new JobRow(this._store, job);
+                jobRows.set(job.path, row);
+                this._running.add(row);
+            }
+            this._jobRows = jobRows;
+            const history = finished.map(j => new HistoryRow(j));
+            for (const row of history)
+                this._history.add(row);
+            this._rows = [...jobRows.values(), ...history];
+            this._running.visible = running.length > 0;
+            this._history.visible = finished.length > 0;
+        }
+        for (const job of running)
+            this._jobRows.get(job.path)?.update(job);
+    }
+}
