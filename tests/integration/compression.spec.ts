@@ -41,6 +41,10 @@ function exists(path: string | Uint8Array): boolean {
     return fileOf(path).query_exists(null);
 }
 
+function sizeOf(path: string | Uint8Array): number {
+    return fileOf(path).query_info('standard::size', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null).get_size();
+}
+
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
     if (a.length !== b.length)
         return false;
@@ -176,6 +180,7 @@ describe('compression', () => {
         await check(['touch', '-d', '2020-02-03 04:05:06', '--', `${dir}/README.abs-guide`]);
         await check(['cp', '-a', '--', `${dir}/.`, keep]);
         const before = stat(`${dir}/README.abs-guide`);
+        const originalsSize = names.reduce((sum, n) => sum + sizeOf(n), 0);
 
         // force: the .gz and the JPEG would be skipped otherwise (another spec checks that).
         const compressed = await runJob('Compress', names, { replace: new GLib.Variant('b', true), force: new GLib.Variant('b', true) });
@@ -183,6 +188,9 @@ describe('compression', () => {
         expect(compressed.Message).toMatch(/^Compressed 10 files — .+ → .+ \(\d+ % smaller\)\.$/);
         expect(compressed.Operation).toBe('file-compress');
         expect(compressed.StartedByUID).toBe(0);
+        // The sizes as numbers (the app's history shows the ratio from them): all ten originals, and what replaced them.
+        expect(compressed.SizeBefore).toBe(originalsSize);
+        expect(compressed.SizeAfter).toBe(names.reduce((sum, n) => sum + sizeOf(withSuffix(n, '.zst')), 0));
         for (const n of names) {
             const zst = withSuffix(n, '.zst');
             expect(exists(n)).withContext(`${String(n)} replaced`).toBeFalse();

@@ -1,0 +1,151 @@
+// SigmaVault Settings' Compression page under Xvfb, against the real daemon
+// and its compression helper: files given to the page (the path the drop
+// target and the Add buttons take) become a running job with progress, then
+// a history entry with the sizes and the ratio the daemon reports; the
+// defaults are GSettings keys, shown as rows, and used for the next job.
+// Screenshots in light and dark, narrow and wide.
+import Adw from 'gi://Adw?version=1';
+import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
+import Gtk from 'gi://Gtk?version=4.0';
+import type { CompressionPage as CompressionPageType } from '../../src/app/compression-page.js';
+import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
+import { type InstalledApp, loadApp, settle, shootVariants, startAppSession } from '../harness/app-session.js';
+import { installedModule } from '../harness/installed.js';
+import { artifactsDir, check, run, waitFor } from '../harness/process.js';
+import type { TestSession } from '../harness/session.js';
+import { TestSystem } from '../harness/system.js';
+import { findAll, visibleTexts } from '../harness/widgets.js';
+
+interface AppModules extends InstalledApp {
+    CompressionPage: typeof CompressionPageType;
+}
+
+const SHOTS = GLib.build_filenamev([artifactsDir(), 'screenshots']);
+const SIZES = { wide: [1000, 800], narrow: [360, 760] } as const;
+const ROOT = '/var/tmp/sigmavault-compression-page';
+const APP_ID = 'com.sigmavault.Settings';
+
+const exists = (path: string): boolean => GLib.file_test(path, GLib.FileTest.EXISTS);
+
+describe('SigmaVault Settings: compression page', () => {
+    let sys: TestSystem;
+    let session: TestSession;
+    let app: AppModules;
+    let store: InstalledApp['PoolStore']['prototype'];
+    let win: SettingsWindowType;
+    let page: CompressionPageType;
+    let settings: Gio.Settings;
+
+    const texts = (): string[] => visibleTexts(win);
+    const shows = (pattern: RegExp) => (): string | undefined => texts().find(t => pattern.test(t));
+    const switchRow = (title: string): Adw.SwitchRow | undefined =>
+        findAll(win, Adw.SwitchRow).find(r => r.get_mapped() && r.title === title);
+
+    const shoot = (name: string): Promise<string[]> => shootVariants({
+        create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot,
+        prepare: async w => {
+            w.showSection(':compression');
+            await settle(w);
+        },
+        path: (size, scheme) => GLib.build_filenamev([SHOTS, `compression-${name}-${size}-${scheme}.png`]),
+    });
+
+    beforeAll(async () => {
+        GLib.mkdir_with_parents(SHOTS, 0o755);
+        sys = await TestSystem.start({ zfs: false });
+        await run(['rm', '-rf', '--', ROOT]);
+        GLib.mkdir_with_parents(ROOT, 0o755);
+        // About 24 MB of real text: at level 19 slow enough to watch it run.
+        await check(['bash', '-c', 'for i in $(seq 1 40); do cat /usr/share/doc/*/copyright; done | head -c 24000000 > "$1"',
+            'bash', `${ROOT}/big.txt`]);
+        await check(['cp', '--', '/usr/share/doc/bash/README.abs-guide', `${ROOT}/guide.txt`]);
+        session = await startAppSession('compression-page');
+        const pageModule = await import(installedModule('app/compression-page.js')) as
+            { CompressionPage: typeof CompressionPageType };
+        app = { ...await loadApp(), ...pageModule };
+        // The memory backend (the session's) is shared by every Gio.Settings of this process, the page's too.
+        settings = new Gio.Settings({ schema_id: APP_ID });
+        store = new app.PoolStore();
+        await store.connectToDaemon();
+        win = new app.SettingsWindow(null, store);
+        win.set_default_size(SIZES.wide[0], SIZES.wide[1]);
+        win.present();
+    }, 120000);
+
+    afterAll(async () => {
+        win?.destroy();
+        await sys?.stop();
+        await session?.stop();
+        await run(['rm', '-rf', '--', ROOT]);
+    });
+
+    it('has a Compression section with the drop area, the Add buttons and the defaults from GSettings', async () => {
+        await waitFor('the sidebar row', () => texts().includes('Compression') || undefined, 10000);
+        win.showSection(':compression');
+        await settle(win);
+        expect(win.title).toBe('Compression — SigmaVault Settings');
+        page = await waitFor('the page', () => findAll(win, app.CompressionPage).find(p => p.get_mapped()), 5000);
+        const t = texts();
+        expect(t).toContain('Drop Files or Folders to Compress');
+        expect(t).toContain('Add _Files…');
+        expect(t).toContain('Add F_older…');
+        expect(t).toContain('Defaults');
+        expect(switchRow('_Automatic Level')?.active).toBeTrue();
+        expect(switchRow('_Replace Originals')?.active).toBeFalse();
+        expect(page.defaults).toEqual({ level: null, replace: false });
+        expect(t).withContext('no jobs yet').not.toContain('History');
+    });
+
+    it('compresses at the level set in GSettings: the running job with progress and rate, then sizes and ratio', async () => {
+        settings.set_int('compression-level', 19);
+        await settle(win);
+        expect(switchRow('_Automatic Level')?.active).withContext('the row follows GSettings').toBeFalse();
+        expect(findAll(win, Adw.SpinRow).find(r => r.get_mapped())?.value).toBe(19);
+
+        const job = await page.compress([Gio.File.new_for_path(`${ROOT}/big.txt`)]);
+        expect(job).toMatch(/^\/com\/sigmavault\/Daemon\/jobs\/\d+$/);
+        await waitFor('the running job with its progress', shows(/^\d+\s% · [\d.,]+\s\S+\/s/), 60000, 50);
+        expect(texts()).toContain('Running');
+        expect(texts()).toContain('Compression of /var/tmp/sigmavault-compression-page/big.txt');
+        expect(findAll(win, Adw.ActionRow).some(r => r.get_mapped() && findAll(r, Gtk.Button)
+            .some(b => b.get_mapped() && b.tooltip_text === 'Cancel'))).withContext('a Cancel button').toBeTrue();
+        expect((await shoot('running')).length).toBe(4);
+
+        const entry = await waitFor('the history entry', shows(/^Compression · .+ → .+ · \d+ % smaller · /), 180000, 100);
+        const info = store.jobs.find(j => j.path === job);
+        expect(info?.state).toBe('succeeded');
+        expect(info?.sizeBefore).toBe(24000000);
+        expect(info?.sizeAfter).toBeGreaterThan(0);
+        expect(info?.sizeAfter).toBeLessThan(info?.sizeBefore ?? 0);
+        const saved = Math.round((1 - (info?.sizeAfter ?? 0) / 24000000) * 100);
+        expect(entry).toContain(`${saved} % smaller`);
+        expect(info?.log.some(l => l.includes('big.txt: Compressed at level 19, as you asked.')))
+            .withContext(info?.log.join('\n')).toBeTrue();
+        expect(texts()).toContain('big.txt');
+        expect(texts()).withContext('nothing runs any more').not.toContain('Running');
+        expect(exists(`${ROOT}/big.txt`)).withContext('originals kept by default').toBeTrue();
+        expect(exists(`${ROOT}/big.txt.zst`)).toBeTrue();
+    }, 240000);
+
+    it('uses Replace Originals and Automatic Level changed on the page for the next job', async () => {
+        const replace = switchRow('_Replace Originals');
+        const auto = switchRow('_Automatic Level');
+        if (replace)
+            replace.active = true;
+        if (auto)
+            auto.active = true;
+        expect(settings.get_boolean('compression-replace')).toBeTrue();
+        expect(settings.get_int('compression-level')).toBe(0);
+        expect(page.defaults).toEqual({ level: null, replace: true });
+
+        const job = await page.compress([Gio.File.new_for_path(`${ROOT}/guide.txt`)]);
+        await waitFor('the second history entry', () => texts().includes('guide.txt') || undefined, 60000, 50);
+        const info = store.jobs.find(j => j.path === job);
+        expect(info?.state).withContext(info?.message).toBe('succeeded');
+        expect(exists(`${ROOT}/guide.txt`)).withContext('the original was replaced').toBeFalse();
+        expect(exists(`${ROOT}/guide.txt.zst`)).toBeTrue();
+        expect(info?.log.some(l => l.includes('as you asked'))).withContext('the daemon chose the level').toBeFalse();
+        expect((await shoot('history')).length).toBe(4);
+    }, 120000);
+});
