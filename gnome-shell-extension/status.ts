@@ -99,19 +99,25 @@ function operationLabel(operation: string): string {
     }
 }
 
+/** A pool's name; for file jobs the first file's name without its folder ("notes.txt and 2 more"). */
+function jobSubjectText(job: RunningJob): string {
+    return job.operation.startsWith('file-') ? job.subject.replace(/^.*\//, '') : job.subject;
+}
+
 export function jobRowText(job: RunningJob): string {
     const what = operationLabel(job.operation);
+    const subject = jobSubjectText(job);
     if (job.paused) {
         // Translators: a paused job in the top-bar menu, e.g. "Scrubbing tank — paused".
-        return fill(_('{operation} {subject} — paused'), { operation: what, subject: job.subject });
+        return fill(_('{operation} {subject} — paused'), { operation: what, subject });
     }
     if (job.progress === null) {
         // Translators: a running job in the top-bar menu, e.g. "Scrubbing tank…".
-        return fill(_('{operation} {subject}…'), { operation: what, subject: job.subject });
+        return fill(_('{operation} {subject}…'), { operation: what, subject });
     }
     // Translators: a running job in the top-bar menu, e.g. "Scrubbing tank — 45 %".
     return fill(_('{operation} {subject} — {percent} %'), {
-        operation: what, subject: job.subject, percent: Math.floor(job.progress * 100),
+        operation: what, subject, percent: Math.floor(job.progress * 100),
     });
 }
 

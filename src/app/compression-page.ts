@@ -115,7 +115,9 @@ export class CompressionPage extends Adw.Bin {
             justify: Gtk.Justification.CENTER }));
         box.append(new Gtk.Label({ css_classes: ['dim-label'], wrap: true, justify: Gtk.Justification.CENTER,
             label: _('Each file is checked first: what would not shrink is skipped, and every result is verified before it is kept.') }));
-        const buttons = new Gtk.Box({ spacing: 12, halign: Gtk.Align.CENTER, homogeneous: true, margin_top: 6 });
+        // Stacked, so that both fit a phone-wide window; the same width keeps them tidy.
+        const buttons = new Gtk.Box({ orientation: Gtk.Orientation.VERTICAL, spacing: 12, halign: Gtk.Align.CENTER,
+            homogeneous: true, margin_top: 6 });
         const addFiles = new Gtk.Button({ label: _('Add _Files…'), use_underline: true, css_classes: ['pill', 'suggested-action'] });
         addFiles.connect('clicked', () => {
             void this.chooseFiles();

@@ -7,7 +7,8 @@
 // written here switches on. Both extensions are enabled through GSettings'
 // keyfile backend: a file in the session's XDG_CONFIG_HOME that the Shell
 // reads at start-up (the harness's memory backend would not reach it).
-import { check, waitFor } from '../harness/process.js';
+import GLib from 'gi://GLib';
+import { check, run, waitFor } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { SIGMAVAULT_EXTENSION, TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
@@ -186,6 +187,30 @@ describe('the SigmaVault top-bar indicator in GNOME Shell', () => {
             await system?.destroyPool('vault');
         }
     }, 180000);
+
+    it('lists a running compression by the file\'s name with its progress, and drops it when it ends', async () => {
+        const dir = '/var/tmp/sigmavault-indicator-compress';
+        await run(['rm', '-rf', '--', dir]);
+        GLib.mkdir_with_parents(dir, 0o755);
+        try {
+            // About 24 MB of real text at level 19: a few seconds of work here.
+            await check(['bash', '-c', 'for i in $(seq 1 40); do cat /usr/share/doc/*/copyright; done | head -c 24000000 > "$1"',
+                'bash', `${dir}/notes.txt`]);
+            await check(['sigmavaultctl', 'compress', `${dir}/notes.txt`, '--level', '19']);
+            const view = await waitForIndicator('the running compression with its percentage in the menu',
+                v => v.rows.some(([label]) => /^Compressing notes\.txt — \d+ %$/.test(label)), 30000);
+            const row = view.rows.find(([label]) => label.startsWith('Compressing notes.txt'));
+            print(`# menu row while compressing: ${JSON.stringify(row)}`);
+            expect(row?.[1]).toBe('emblem-synchronizing-symbolic');
+            expect(view.rows.at(-1)?.[0]).toBe('Open SigmaVault Settings');
+            await screenshot('compression-running');
+            await waitForIndicator('the compression to leave the menu',
+                v => !v.rows.some(([label]) => label.startsWith('Compressing')), 180000);
+            expect(GLib.file_test(`${dir}/notes.txt.zst`, GLib.FileTest.EXISTS)).toBeTrue();
+        } finally {
+            await run(['rm', '-rf', '--', dir]);
+        }
+    }, 240000);
 
     it('takes itself out of the top bar when disabled and comes back when enabled', async () => {
         const disabled = await shellEval(`Main.extensionManager.disableExtension('${UUID}')`);
