@@ -8,7 +8,7 @@ import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _ } from '../shared/i18n.js';
-import { compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, operationLabel } from '../shared/job-format.js';
+import { compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import { appSettingsOrNull } from './app-settings.js';
 import { compressFiles, type CompressDefaults } from './job-actions.js';
@@ -219,7 +219,9 @@ export class CompressionPage extends Adw.Bin {
             }
             const jobRows = new Map<string, JobRow>();
             for (const job of running) {
-                const row = this._jobRows.get(job.path) ?? new JobRow(this._store, job);
+                // The file's name: a whole path leaves no room beside the progress bar in a narrow window.
+                const row = this._jobRows.get(job.path) ?? new JobRow(this._store, job, j => jobTitle(j, baseName(jobSubject(j))));
+                row.tooltip_text = jobSubject(job);
                 jobRows.set(job.path, row);
                 this._running.add(row);
             }

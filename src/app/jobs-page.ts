@@ -29,10 +29,13 @@ export class JobRow extends Adw.ActionRow {
     declare private _cancel: Gtk.Button;
     declare private _icon: Gtk.Image;
     declare jobPath: string;
+    declare private _titleOf: (job: JobInfo) => string;
 
-    constructor(store: PoolStore, job: JobInfo) {
+    /** `titleOf` names the job ("Scrub of tank" unless told otherwise). */
+    constructor(store: PoolStore, job: JobInfo, titleOf: (job: JobInfo) => string = jobTitle) {
         super({ subtitle_lines: 3 });
         this.jobPath = job.path;
+        this._titleOf = titleOf;
         this._icon = new Gtk.Image({ valign: Gtk.Align.CENTER, accessible_role: Gtk.AccessibleRole.PRESENTATION });
         this.add_prefix(this._icon);
         this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 96, hexpand: false });
@@ -50,7 +53,7 @@ export class JobRow extends Adw.ActionRow {
     }
 
     update(job: JobInfo): void {
-        const title = jobTitle(job);
+        const title = this._titleOf(job);
         this.title = title;
         this._icon.icon_name = stateIcon(job);
         const running = isRunning(job);

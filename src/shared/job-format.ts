@@ -47,9 +47,9 @@ export function compressionResult(job: Pick<JobInfo, 'operation' | 'sizeBefore' 
 }
 
 /** "Scrub of tank" */
-export function jobTitle(job: Pick<JobInfo, 'operation' | 'lock'>): string {
+export function jobTitle(job: Pick<JobInfo, 'operation' | 'lock'>, subject = jobSubject(job)): string {
     // Translators: a job, e.g. "Scrub of tank".
-    return format(_('%s of %s'), operationLabel(job.operation), jobSubject(job));
+    return format(_('%s of %s'), operationLabel(job.operation), subject);
 }
 
 export function jobStateLabel(state: JobStateName): string {
