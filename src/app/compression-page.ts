@@ -8,6 +8,7 @@ import Gio from 'gi://Gio';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _ } from '../shared/i18n.js';
+import { parseSkipTypes } from '../shared/skip-types.js';
 import { compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import { appSettingsOrNull } from './app-settings.js';
@@ -97,7 +98,8 @@ export class CompressionPage extends Adw.Bin {
     /** What a job started from this page gets, from GSettings. */
     get defaults(): CompressDefaults {
         const level = this._settings?.get_int('compression-level') ?? 0;
-        return { level: level > 0 ? level : null, replace: this._settings?.get_boolean('compression-replace') ?? false };
+        return { level: level > 0 ? level : null, replace: this._settings?.get_boolean('compression-replace') ?? false,
+            skipTypes: this._settings?.get_strv('compression-skip-types') ?? [] };
     }
 
     /** Compresses `files` with the defaults (drop and the Add buttons end here); the job's path or null. */
@@ -143,9 +145,12 @@ export class CompressionPage extends Adw.Bin {
             adjustment: new Gtk.Adjustment({ lower: 1, upper: 19, step_increment: 1, page_increment: 3, value: 3 }) });
         const replace = new Adw.SwitchRow({ title: _('_Replace Originals'), use_underline: true,
             subtitle: _('Keep only the compressed file once it has been verified') });
+        const skip = new Adw.EntryRow({ title: _('_Types to Skip'), use_underline: true, show_apply_button: true,
+            tooltip_text: _('File-name extensions, such as “iso, vmdk”. Already compressed files are skipped anyway.') });
         group.add(auto);
         group.add(level);
         group.add(replace);
+        group.add(skip);
         const settings = this._settings;
         if (settings === null) {
             group.description = _('The defaults cannot be changed: the settings schema is not installed.');
@@ -170,6 +175,22 @@ export class CompressionPage extends Adw.Bin {
                 settings.set_int('compression-level', Math.round(level.value));
         });
         settings.bind('compression-replace', replace, 'active', Gio.SettingsBindFlags.DEFAULT);
+        const loadSkip = (): void => {
+            skip.text = settings.get_strv('compression-skip-types').join(', ');
+            skip.remove_css_class('error');
+        };
+        loadSkip();
+        settings.connect('changed::compression-skip-types', loadSkip);
+        skip.connect('apply', () => {
+            const types = parseSkipTypes(skip.text);
+            if (types === null) {
+                // The daemon would refuse them; say so where they were typed.
+                skip.add_css_class('error');
+                return;
+            }
+            settings.set_strv('compression-skip-types', types);
+            loadSkip();
+        });
         return group;
     }
 

@@ -54,6 +54,8 @@ export interface CompressDefaults {
     /** 1–19, or null to let the daemon choose for each file. */
     readonly level: number | null;
     readonly replace: boolean;
+    /** File-name extensions, without the dot, never to compress. */
+    readonly skipTypes: readonly string[];
 }
 
 /** Manager1.Compress on local files; the new (or already running) job's path, or null. */
@@ -69,6 +71,8 @@ export async function compressFiles(store: PoolStore, parent: Gtk.Widget, files:
     const options: Record<string, GLib.Variant> = { replace: new GLib.Variant('b', defaults.replace) };
     if (defaults.level !== null)
         options.level = new GLib.Variant('i', defaults.level);
+    if (defaults.skipTypes.length > 0)
+        options.skip_types = new GLib.Variant('as', [...defaults.skipTypes]);
     const reply = await call(store, parent, _('Could Not Compress'), MANAGER_PATH, MANAGER_IFACE, 'Compress',
         new GLib.Variant('(aaya{sv})', [paths, options]));
     return reply === null ? null : reply.deepUnpack<[string]>()[0];

@@ -465,6 +465,26 @@ describe('compression', () => {
         }
     }, 120000);
 
+    it('skips the types the caller lists (skip_types), refusing what is not an extension', async () => {
+        const dir = `${ROOT}/skip-types`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${dir}/server.LOG`]);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${dir}/notes.txt`]);
+        const job = await runJob('Compress', [`${dir}/server.LOG`, `${dir}/notes.txt`],
+            { skip_types: new GLib.Variant('as', ['log', 'iso']) });
+        expect(job.State).withContext(String(job.Message)).toBe('succeeded');
+        expect(job.Message).toMatch(/^Compressed 1 file — .+; 1 file skipped \(\.log files are on your list of types not to compress\)\.$/);
+        expect(exists(`${dir}/server.LOG.zst`)).toBeFalse();
+        expect(exists(`${dir}/notes.txt.zst`)).toBeTrue();
+        expect(job.SizeBefore).withContext('only what was compressed counts').toBe(sizeOf(`${dir}/notes.txt`));
+        const bad = await call('Compress', [`${dir}/server.LOG`], { skip_types: new GLib.Variant('as', ['../etc']) });
+        expect(bad.ok).toBeFalse();
+        expect(bad.ok ? '' : bad.error).toBe('com.sigmavault.Error.InvalidArgument');
+        expect(bad.ok ? '' : bad.message).toContain('Types to skip are file-name extensions without the dot');
+        const wrong = await call('Decompress', [`${dir}/notes.txt.zst`], { skip_types: new GLib.Variant('as', ['log']) });
+        expect(wrong.ok ? '' : wrong.error).toBe('com.sigmavault.Error.InvalidArgument');
+    });
+
     it('sigmavaultctl compress --wait --json and verify', async () => {
         const dir = `${ROOT}/cli`;
         GLib.mkdir_with_parents(dir, 0o755);

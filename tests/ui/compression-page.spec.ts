@@ -62,6 +62,7 @@ describe('SigmaVault Settings: compression page', () => {
         await check(['bash', '-c', 'for i in $(seq 1 40); do cat /usr/share/doc/*/copyright; done | head -c 24000000 > "$1"',
             'bash', `${ROOT}/page-big.txt`]);
         await check(['cp', '--', '/usr/share/doc/bash/README.abs-guide', `${ROOT}/page-guide.txt`]);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${ROOT}/page-server.log`]);
         session = await startAppSession('compression-page');
         const pageModule = await import(installedModule('app/compression-page.js')) as
             { CompressionPage: typeof CompressionPageType };
@@ -95,7 +96,7 @@ describe('SigmaVault Settings: compression page', () => {
         expect(t).toContain('Defaults');
         expect(switchRow('_Automatic Level')?.active).toBeTrue();
         expect(switchRow('_Replace Originals')?.active).toBeFalse();
-        expect(page.defaults).toEqual({ level: null, replace: false });
+        expect(page.defaults).toEqual({ level: null, replace: false, skipTypes: [] });
     });
 
     it('compresses at the level set in GSettings: the running job with progress and rate, then sizes and ratio', async () => {
@@ -130,23 +131,40 @@ describe('SigmaVault Settings: compression page', () => {
         expect(exists(`${ROOT}/page-big.txt.zst`)).toBeTrue();
     }, 240000);
 
-    it('uses Replace Originals and Automatic Level changed on the page for the next job', async () => {
+    it('uses Replace Originals, Automatic Level and Types to Skip changed on the page for the next job', async () => {
         const replace = switchRow('_Replace Originals');
         const auto = switchRow('_Automatic Level');
+        const skip = findAll(win, Adw.EntryRow).find(r => r.get_mapped() && r.title === '_Types to Skip');
         if (replace)
             replace.active = true;
         if (auto)
             auto.active = true;
+        expect(skip).toBeDefined();
+        if (skip) {
+            skip.text = 'not/a type';
+            skip.emit('apply');
+            expect(skip.has_css_class('error')).withContext('refused where it was typed').toBeTrue();
+            expect(settings.get_strv('compression-skip-types')).toEqual([]);
+            skip.text = 'LOG, .iso';
+            skip.emit('apply');
+            expect(skip.has_css_class('error')).toBeFalse();
+            expect(skip.text).toBe('log, iso');
+        }
         expect(settings.get_boolean('compression-replace')).toBeTrue();
         expect(settings.get_int('compression-level')).toBe(0);
-        expect(page.defaults).toEqual({ level: null, replace: true });
+        expect(settings.get_strv('compression-skip-types')).toEqual(['log', 'iso']);
+        expect(page.defaults).toEqual({ level: null, replace: true, skipTypes: ['log', 'iso'] });
 
-        const job = await page.compress([Gio.File.new_for_path(`${ROOT}/page-guide.txt`)]);
-        await waitFor('the second history entry', () => historyRow('page-guide.txt', /% smaller/), 60000, 50);
+        const job = await page.compress([Gio.File.new_for_path(`${ROOT}/page-guide.txt`),
+            Gio.File.new_for_path(`${ROOT}/page-server.log`)]);
+        await waitFor('the second history entry', () => historyRow('page-guide.txt and 1 more', /% smaller/), 60000, 50);
         const info = store.jobs.find(j => j.path === job);
         expect(info?.state).withContext(info?.message ?? '').toBe('succeeded');
         expect(exists(`${ROOT}/page-guide.txt`)).withContext('the original was replaced').toBeFalse();
         expect(exists(`${ROOT}/page-guide.txt.zst`)).toBeTrue();
+        expect(exists(`${ROOT}/page-server.log`)).withContext('a type to skip stays as it is').toBeTrue();
+        expect(exists(`${ROOT}/page-server.log.zst`)).toBeFalse();
+        expect(info?.message).toContain('1 file skipped (.log files are on your list of types not to compress)');
         expect(info?.log.some(l => l.includes('as you asked'))).withContext('the daemon chose the level').toBeFalse();
         expect((await shoot('history')).length).toBe(4);
     }, 120000);

@@ -4,8 +4,9 @@
 import GLib from 'gi://GLib';
 import {
     compressedName, decide, decompressedName, detect, DICTIONARY_MIN_FILES, dictionaryFileName, entropy,
-    extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, sampleOffsets,
+    extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, sampleOffsets, userSkip,
 } from '../../src/service/compression/strategy.js';
+import { parseSkipTypes } from '../../src/shared/skip-types.js';
 import { checkPath, parsePasswdLine, pathKey, PathError } from '../../src/service/compression/paths.js';
 import { parseCompressionArgs } from '../../src/cli/compression.js';
 
@@ -100,6 +101,25 @@ describe('compression strategy', () => {
         const d = decideFor('/usr/share/doc/bash/README.abs-guide', 17);
         expect(d.level).toBe(17);
         expect(d.reason).toBe('Compressed at level 17, as you asked.');
+    });
+
+    it('skips the types the user listed, by extension, unless forced', () => {
+        const d = userSkip('Disk Image.ISO', ['iso', 'vmdk']);
+        expect(d?.action).toBe('skip');
+        expect(d?.reason).toBe('Skipped: .iso files are on your list of types not to compress.');
+        expect(userSkip('notes.txt', ['iso'])).toBeNull();
+        expect(userSkip('iso', ['iso'])).withContext('a name without an extension').toBeNull();
+        expect(userSkip('.iso', ['iso'])).withContext('a hidden file named .iso has no extension').toBeNull();
+        expect(userSkip('a.iso', ['iso'], undefined, true)).withContext('force').toBeNull();
+    });
+
+    it('reads types to skip as typed: commas or spaces, dots and stars dropped, lower case, once each', () => {
+        expect(parseSkipTypes('iso, .VMDK *.img  iso')).toEqual(['iso', 'vmdk', 'img']);
+        expect(parseSkipTypes('')).toEqual([]);
+        expect(parseSkipTypes('tar-gz;c++')).toEqual(['tar-gz', 'c++']);
+        expect(parseSkipTypes('iso, ../etc')).toBeNull();
+        expect(parseSkipTypes('-rf')).toBeNull();
+        expect(parseSkipTypes('averyveryverylongextension')).toBeNull();
     });
 
     it('compresses an empty file (the result is a valid empty frame)', () => {

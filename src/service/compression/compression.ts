@@ -20,6 +20,7 @@ import { readState, statePath, writeAtomically } from '../state-file.js';
 import { findTool, run } from '../tools.js';
 import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey } from './paths.js';
 import { type HelperEvent, type HelperRequest, type Inspected, type Operation, parseEvent, PathBytesSchema } from './protocol.js';
+import { SKIP_TYPE } from '../../shared/skip-types.js';
 import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
 
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
@@ -31,6 +32,9 @@ const CompressionOptionsSchema = OptionsSchema.extend({
     level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).optional(),
     replace: z.boolean().optional(),
     force: z.boolean().optional(),
+    /** File-name extensions (without the dot) never to compress, e.g. ["iso", "vmdk"]. */
+    skip_types: z.array(z.string().regex(SKIP_TYPE, 'Types to skip are file-name extensions without the dot, such as "iso" (letters, digits, +, _ or -).'))
+        .max(64).optional(),
 }).strict();
 
 const JournalSchema = z.object({
@@ -172,8 +176,8 @@ export class Compression {
     async handle(op: Operation, args: unknown[], invocation: Gio.DBusMethodInvocation): Promise<GLib.Variant> {
         const [rawPaths, rawOptions] = args as [Uint8Array[], unknown];
         const options = parseOptionsWith(CompressionOptionsSchema, rawOptions);
-        if (op !== 'compress' && (options.level !== undefined || options.force !== undefined))
-            throw invalidArgument('The level and force options apply only to Compress.');
+        if (op !== 'compress' && (options.level !== undefined || options.force !== undefined || options.skip_types !== undefined))
+            throw invalidArgument('The level, force and skip_types options apply only to Compress.');
         if (op === 'verify' && options.replace !== undefined)
             throw invalidArgument('The replace option does not apply to Verify.');
         const paths = this.checkPaths(rawPaths);
@@ -196,7 +200,8 @@ export class Compression {
         }
         const token = randomToken();
         const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
-            level: options.level ?? null, replace: options.replace ?? false, force: options.force ?? false, token };
+            level: options.level ?? null, replace: options.replace ?? false, force: options.force ?? false, token,
+            skip: (options.skip_types ?? []).map(t => t.toLowerCase()) };
         const items = await this.inspect(user, request);
         this.refuseProblems(items, caller, op);
         const job = this.start(op, paths, keys, items, caller, user, { ...request, op });

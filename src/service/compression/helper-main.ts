@@ -28,7 +28,7 @@ import { type HelperEvent, type HelperRequest, HelperRequestSchema, type Inspect
     tempName } from './protocol.js';
 import {
     compressedName, decide, type Decision, decompressedName, detect, dictionaryFileName, extensionOf, folderDecision,
-    LONG_WINDOW_LOG, planDictionaries, SAMPLE_BLOCK, sampleOffsets,
+    LONG_WINDOW_LOG, planDictionaries, SAMPLE_BLOCK, sampleOffsets, userSkip,
 } from './strategy.js';
 
 Gio._promisify(Gio.InputStream.prototype, 'read_bytes_async', 'read_bytes_finish');
@@ -784,7 +784,8 @@ async function work(request: HelperRequest): Promise<void> {
     const dictionaryOf = new Map<Target, Target[]>();
     if (request.op === 'compress') {
         for (const t of ok) {
-            const decision = t.folder ? folderDecision(request.level, _) : decide({ size: t.stat.size,
+            const decision = t.folder ? folderDecision(request.level, _)
+                : userSkip(GLib.path_get_basename(t.path), request.skip ?? [], _, request.force) ?? decide({ size: t.stat.size,
                 detection: detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size) }, request.level, _, request.force);
             decisions.set(t, decision);
         }

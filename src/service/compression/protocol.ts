@@ -5,6 +5,7 @@
 // newlines, a leading "-", bytes that are not UTF-8) arrives unchanged.
 import { TEMP_MARK } from '../../shared/compressed-names.js';
 import { z } from '../../shared/vendor/zod.js';
+import { SKIP_TYPE } from '../../shared/skip-types.js';
 import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
 
 export const PathBytesSchema = z.array(z.number().int().min(0).max(255)).min(1);
@@ -22,6 +23,8 @@ export const HelperRequestSchema = z.object({
     replace: z.boolean(),
     /** Compress even what the strategy would skip. */
     force: z.boolean(),
+    /** Extensions (lower case, no dot) the user never wants compressed; files only, not inside folders. */
+    skip: z.array(z.string().regex(SKIP_TYPE)).optional(),
     /** The job's mark in the names of its temporary files. */
     token: z.string().regex(/^[0-9a-f]{16}$/),
 }).strict();

@@ -268,6 +268,15 @@ function capitalize(s: string): string {
     return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** A file whose extension the user listed among the types to skip (unless forced); null otherwise. */
+export function userSkip(name: string, skip: readonly string[], _: Translate = identity, force = false): Decision | null {
+    const extension = extensionOf(name).slice(1);
+    if (force || extension === '' || !skip.includes(extension))
+        return null;
+    return { action: 'skip', level: 0, long: false,
+        reason: fill(_('Skipped: .%s files are on your list of types not to compress.'), extension) };
+}
+
 /** Folders are archived with tar and compressed as one stream. */
 export function folderDecision(level: number | null, _: Translate = identity): Decision {
     const chosen = level ?? DEFAULT_LEVEL;
