@@ -1,6 +1,7 @@
 // Jobs: what runs now (progress, rate, time left, Cancel) and what ran
 // recently (result in words). Rows are updated in place as progress comes in.
 import Adw from 'gi://Adw';
+import Gdk from 'gi://Gdk?version=4.0';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { formatPercent } from '../shared/format.js';
@@ -17,6 +18,21 @@ export function stateIcon(job: Pick<JobInfo, 'state'>): string {
     case 'cancelled': return 'process-stop-symbolic';
     default: return 'emblem-synchronizing-symbolic';
     }
+}
+
+// Adwaita gives a progress bar a 150 px trough at least; beside a title in a
+// phone-wide window that leaves the title a few letters a line.
+const NARROW_BAR_CSS = 'progressbar.job-progress > trough { min-width: 48px; }';
+let narrowBarInstalled = false;
+
+function installNarrowBar(): void {
+    const display = Gdk.Display.get_default();
+    if (narrowBarInstalled || display === null)
+        return;
+    const provider = new Gtk.CssProvider();
+    provider.load_from_string(NARROW_BAR_CSS);
+    Gtk.StyleContext.add_provider_for_display(display, provider, Gtk.STYLE_PROVIDER_PRIORITY_APPLICATION);
+    narrowBarInstalled = true;
 }
 
 /** One job; running ones have a progress bar and a Cancel button. */
@@ -38,7 +54,8 @@ export class JobRow extends Adw.ActionRow {
         this._titleOf = titleOf;
         this._icon = new Gtk.Image({ valign: Gtk.Align.CENTER, accessible_role: Gtk.AccessibleRole.PRESENTATION });
         this.add_prefix(this._icon);
-        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 96, hexpand: false });
+        installNarrowBar();
+        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 96, hexpand: false, css_classes: ['job-progress'] });
         this.add_suffix(this._bar);
         this._cancel = new Gtk.Button({ icon_name: 'process-stop-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Cancel') });
         this._cancel.add_css_class('flat');
