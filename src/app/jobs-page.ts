@@ -55,7 +55,9 @@ export class JobRow extends Adw.ActionRow {
         this._icon = new Gtk.Image({ valign: Gtk.Align.CENTER, accessible_role: Gtk.AccessibleRole.PRESENTATION });
         this.add_prefix(this._icon);
         installNarrowBar();
-        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 96, hexpand: false, css_classes: ['job-progress'] });
+        this._bar = new Gtk.ProgressBar({ valign: Gtk.Align.CENTER, width_request: 96, hexpand: false });
+        // Added, not set: css_classes would drop the bar's own "horizontal" class and its look with it.
+        this._bar.add_css_class('job-progress');
         this.add_suffix(this._bar);
         this._cancel = new Gtk.Button({ icon_name: 'process-stop-symbolic', valign: Gtk.Align.CENTER, tooltip_text: _('Cancel') });
         this._cancel.add_css_class('flat');

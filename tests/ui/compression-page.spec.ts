@@ -5,8 +5,10 @@
 // defaults are GSettings keys, shown as rows, and used for the next job.
 // Screenshots in light and dark, narrow and wide.
 import Adw from 'gi://Adw?version=1';
+import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import type GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk?version=4.0';
 import type { CompressionPage as CompressionPageType } from '../../src/app/compression-page.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
@@ -25,6 +27,14 @@ const SHOTS = GLib.build_filenamev([artifactsDir(), 'screenshots']);
 const SIZES = { wide: [1000, 800], narrow: [360, 760] } as const;
 const ROOT = '/var/tmp/sigmavault-compression-page';
 const APP_ID = 'com.sigmavault.Settings';
+
+function* listModel(model: Gio.ListModel): Generator<GObject.Object> {
+    for (let i = 0; i < model.get_n_items(); i++) {
+        const item = model.get_item(i);
+        if (item !== null)
+            yield item;
+    }
+}
 
 const exists = (path: string): boolean => GLib.file_test(path, GLib.FileTest.EXISTS);
 
@@ -63,6 +73,7 @@ describe('SigmaVault Settings: compression page', () => {
             'bash', `${ROOT}/page-big.txt`]);
         await check(['cp', '--', '/usr/share/doc/bash/README.abs-guide', `${ROOT}/page-guide.txt`]);
         await check(['cp', '--', '/usr/share/doc/bash/copyright', `${ROOT}/page-server.log`]);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${ROOT}/page-dropped.txt`]);
         session = await startAppSession('compression-page');
         const pageModule = await import(installedModule('app/compression-page.js')) as
             { CompressionPage: typeof CompressionPageType };
@@ -111,6 +122,10 @@ describe('SigmaVault Settings: compression page', () => {
         await waitFor('the running job with its progress', () => historyRow('Compression of page-big.txt',
             /^\d+\s% · [\d.,]+\s\S+\/s · .+ left$/), 60000, 50);
         expect(texts()).toContain('Running');
+        const bar = findAll(win, Gtk.ProgressBar).find(b => b.get_mapped());
+        expect(bar?.fraction ?? 0).toBeGreaterThan(0);
+        expect(bar?.get_width() ?? 0).withContext('the bar is drawn').toBeGreaterThanOrEqual(96);
+        expect(bar?.get_height() ?? 0).withContext('the bar is drawn').toBeGreaterThan(0);
         expect(findAll(win, Adw.ActionRow).some(r => r.get_mapped() && findAll(r, Gtk.Button)
             .some(b => b.get_mapped() && b.tooltip_text === 'Cancel'))).withContext('a Cancel button').toBeTrue();
         expect((await shoot('running')).length).toBe(4);
@@ -130,6 +145,15 @@ describe('SigmaVault Settings: compression page', () => {
         expect(exists(`${ROOT}/page-big.txt`)).withContext('originals kept by default').toBeTrue();
         expect(exists(`${ROOT}/page-big.txt.zst`)).toBeTrue();
     }, 240000);
+
+    it('compresses files dropped on the page (a Gdk.FileList, as a file manager sends it)', async () => {
+        const drop = [...listModel(page.observe_controllers())].find((c): c is Gtk.DropTarget => c instanceof Gtk.DropTarget);
+        expect(drop?.formats.contain_gtype(Gdk.FileList.$gtype)).toBeTrue();
+        const accepted = drop?.emit('drop', Gdk.FileList.new_from_array([Gio.File.new_for_path(`${ROOT}/page-dropped.txt`)]), 10, 10) as unknown;
+        expect(accepted).toBeTrue();
+        await waitFor('the dropped file in the history', () => historyRow('page-dropped.txt', /% smaller/), 60000, 50);
+        expect(exists(`${ROOT}/page-dropped.txt.zst`)).toBeTrue();
+    }, 90000);
 
     it('uses Replace Originals, Automatic Level and Types to Skip changed on the page for the next job', async () => {
         const replace = switchRow('_Replace Originals');
