@@ -49,6 +49,7 @@ export class PagedSnapshotModel extends GObject.Object {
     declare private _items: Map<number, SnapshotItem>;
     declare private _pending: Set<number>;
     declare private _total: number;
+    declare private _resets: number;
     declare private _path: string;
     declare pagesFetched: number;
 
@@ -57,6 +58,7 @@ export class PagedSnapshotModel extends GObject.Object {
         this._items = new Map();
         this._pending = new Set();
         this._total = 0;
+        this._resets = 0;
         this._path = path;
         this.pagesFetched = 0;
     }
@@ -87,7 +89,12 @@ export class PagedSnapshotModel extends GObject.Object {
 
     /** Drops everything and reads the first page (and the total) again. */
     async reset(): Promise<void> {
+        // Resets overlap (a change signal while the last one is read); the
+        // daemon may answer an older one last, and its stale list must not win.
+        const generation = ++this._resets;
         const { page, total } = await listSnapshots(Gio.bus_get_sync(Gio.BusType.SYSTEM, null), this._path, 0, PAGE);
+        if (generation !== this._resets)
+            return;
         const old = this._total;
         this._items = new Map();
         this._pending.clear();

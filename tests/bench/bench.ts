@@ -495,6 +495,43 @@ async function benchSnapshotListing(sys: TestSystem): Promise<Figure[]> {
     }];
 }
 
+/**
+ * The Snapshots page of the 10,000-snapshot dataset left by
+ * benchSnapshotListing, from start to its first rows on screen, against the
+ * bare window's first frame in the same session.
+ */
+async function benchSnapshotsPage(session: TestSession): Promise<Figure> {
+    const dataset = 'benchsnap/many';
+    const env = { ...session.envRecord(), GDK_BACKEND: 'x11' };
+    const page: number[] = [];
+    const bare: number[] = [];
+    for (let i = 0; i <= FRAME_RUNS; i++) {
+        const [painted] = await timeLines('bare-window',
+            [program('gjs'), '-m', GLib.build_filenamev([HERE, 'bare-window.js'])], env, ['painted']);
+        const [shown] = await timeLines('snapshots-page',
+            [program('gjs'), '-m', GLib.build_filenamev([HERE, 'snapshots-page.js']), dataset, datasetPath(dataset), 's0'],
+            env, ['shown']);
+        // The first run warms the caches (the daemon's list among them).
+        if (i > 0 && painted !== undefined && shown !== undefined) {
+            bare.push(painted);
+            page.push(shown);
+        }
+    }
+    note(`first rows of ${SNAPSHOTS} snapshots (ms): Snapshots page ${samplesText(page)}; bare window ${samplesText(bare)}`);
+    const value = median(page);
+    const ref = median(bare);
+    return {
+        entry: {
+            name: `snapshots-page-first-rows-${SNAPSHOTS}`,
+            value, unit: 'ms',
+            reference: 'bare Adw.ApplicationWindow first frame, same session',
+            reference_value: ref, ratio: value / ref,
+            target: 'none (tracked)',
+        },
+        met: null,
+    };
+}
+
 // --- Report ----------------------------------------------------------------------
 
 function formatValue(v: number): string {
@@ -564,6 +601,10 @@ async function main(): Promise<number> {
             return benchGetManagedObjects(system, MANY_POOLS);
         });
         await measure(`listing ${SNAPSHOTS} snapshots`, () => benchSnapshotListing(system));
+        await measure(`listing ${SNAPSHOTS} snapshots in the Snapshots page`, async () => {
+            session ??= await startDisplaySession();
+            return benchSnapshotsPage(session);
+        });
         await measure('compression', () => benchCompression(system, note));
     } catch (e) {
         failures.push(`setting up: ${errorText(e)}`);

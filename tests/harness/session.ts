@@ -133,23 +133,3 @@ export class TestSession {
         await stopAll(this.services);
     }
 }
-
-/**
- * A session whose display this process draws on as the app: its
- * environment set here, GTK on X11, no animations, libadwaita initialized.
- * Gtk and Adw are passed in so that the spec chooses their versions.
- */
-export async function startAppSession(name: string, gtk: { Settings: { get_default(): { gtk_enable_animations: boolean } | null } },
-    adw: { init(): void }): Promise<TestSession> {
-    const session = await TestSession.start(name, { display: true, displayEndsWithClients: true });
-    for (const [k, v] of Object.entries(session.envRecord()))
-        GLib.setenv(k, v, true);
-    GLib.setenv('GDK_BACKEND', 'x11', true);
-    // GTK's shared session-bus connection must not end this process when the session bus stops.
-    Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-    adw.init();
-    const settings = gtk.Settings.get_default();
-    if (settings)
-        settings.gtk_enable_animations = false;
-    return session;
-}

@@ -48,6 +48,12 @@ export class TestSystem {
         GLib.mkdir_with_parents(logDir, 0o755);
         const sys = new TestSystem(logDir);
         writeFile(FILE_VDEV_ROOTS, `# Written by the SigmaVault test harness.\n${POOL_DIR}\n`);
+        // Each spec starts from a fresh daemon state, as on a new machine: a
+        // snapshot policy or schedule an earlier spec saved would otherwise
+        // act on this spec's pools. Only in the throwaway root
+        // (build-aux/in-root.sh), never on a real system's state.
+        if (GLib.getenv('SIGMAVAULT_IN_ROOT') === '1')
+            await run(['rm', '-rf', '--', '/var/lib/sigmavault']);
         try {
             await sys.startBus();
             await sys.startPolkit();

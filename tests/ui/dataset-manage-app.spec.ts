@@ -13,7 +13,7 @@ import type { SnapshotsPage as SnapshotsPageType } from '../../src/app/snapshots
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { startGtkSession } from '../harness/gtk-app.js';
+import { startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -103,7 +103,7 @@ describe('SigmaVault Settings: managing datasets and snapshots', () => {
         await sys.zfs('create', 'tank/docs');
         for (let i = 1; i <= 6; i++)
             await sys.zfs('snapshot', `tank/photos@snap-${i}`);
-        session = await startGtkSession('dataset-manage-app');
+        session = await startAppSession('dataset-manage-app');
         const [s, w, shot] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,

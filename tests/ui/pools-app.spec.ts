@@ -14,7 +14,8 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { installDiskStandIns } from '../harness/disk-stand-ins.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, type Service, spawnService, waitFor } from '../harness/process.js';
-import { startAppSession, type TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
+import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, settle, visibleTexts } from '../harness/widgets.js';
 
@@ -84,7 +85,7 @@ describe('SigmaVault Settings: pools', () => {
         daemon = spawnService('sigmavaultd', ['/usr/lib/sigmavault/sigmavaultd'],
             { env: { SIGMAVAULT_TOOL_PATH: tools }, logFile: GLib.build_filenamev([sys.logDir, 'sigmavaultd-pools-app.log']) });
         await waitFor('sigmavaultd to own its name', () => sys.hasOwner('com.sigmavault.Daemon'), 20000);
-        session = await startAppSession('pools-app', Gtk, Adw);
+        session = await startAppSession('pools-app');
         const [storeModule, windowModule, shotModule, actions] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,

@@ -85,7 +85,9 @@ export class SnapshotViews {
             return;
         for (const name of r.stdout.split('\n')) {
             if (name.split('/').length === 2 && isViewDataset(name)) {
-                const d = await destroy(['-r', '-f', '--', name]);
+                // Right after a crash zfs-fuse keeps the dead run's mounts busy
+                // for a few seconds while it releases its files: wait up to 10 s.
+                const d = await destroy(['-r', '-f', '--', name], 40);
                 if (d.status !== 0)
                     console.warn(`sigmavaultd: could not destroy the leftover snapshot views ${name}: ${firstError(d)}`);
             }
