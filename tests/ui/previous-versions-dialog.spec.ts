@@ -5,12 +5,12 @@
 // states; screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PreviousVersionsDialog as DialogType } from '../../src/app/previous-versions-dialog.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, waitFor } from '../harness/process.js';
-import { TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
+import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
@@ -85,15 +85,7 @@ describe('SigmaVault Settings: Previous Versions', () => {
         await sys.zfs('snapshot', 'tank/documents@daily-2026-11-30');
         await writeVersion(FILE, 'final version, sent\n'.repeat(40), '2026-12-01 09:10');
         await sys.zfs('snapshot', 'tank/documents@daily-2026-12-01');
-        session = await TestSession.start('previous-versions', { display: true, displayEndsWithClients: true });
-        for (const [k, v] of Object.entries(session.envRecord()))
-            GLib.setenv(k, v, true);
-        GLib.setenv('GDK_BACKEND', 'x11', true);
-        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-        Adw.init();
-        const settings = Gtk.Settings.get_default();
-        if (settings)
-            settings.gtk_enable_animations = false;
+        session = await startAppSession('previous-versions');
         const [dialogModule, shotModule] = await Promise.all([
             import(installedModule('app/previous-versions-dialog.js')) as Promise<{ PreviousVersionsDialog: AppModules['PreviousVersionsDialog'] }>,
             import(installedModule('app/screenshot.js')) as Promise<{ saveScreenshot: AppModules['saveScreenshot'] }>,

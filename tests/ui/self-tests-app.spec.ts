@@ -6,7 +6,6 @@
 // narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SelfTestDialog as SelfTestDialogType } from '../../src/app/self-test-dialog.js';
@@ -14,7 +13,8 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { startDaemonWithDiskStandIns } from '../harness/disk-stand-ins.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, type Service, waitFor, writeFile } from '../harness/process.js';
-import { TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
+import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
@@ -73,15 +73,7 @@ describe('SigmaVault Settings: disk self-tests', () => {
         sys = await TestSystem.start({ zfs: false });
         ({ daemon, dir } = await startDaemonWithDiskStandIns(sys, 'sigmavaultd-self-tests-app', 0,
             { SIGMAVAULT_SELFTEST_POLL: '0.3' }));
-        session = await TestSession.start('self-tests-app', { display: true, displayEndsWithClients: true });
-        for (const [k, v] of Object.entries(session.envRecord()))
-            GLib.setenv(k, v, true);
-        GLib.setenv('GDK_BACKEND', 'x11', true);
-        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-        Adw.init();
-        const settings = Gtk.Settings.get_default();
-        if (settings)
-            settings.gtk_enable_animations = false;
+        session = await startAppSession('self-tests-app');
         const [storeModule, windowModule, dialogModule, shotModule] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,

@@ -5,7 +5,6 @@
 // light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
 import Adw from 'gi://Adw?version=1';
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SnapshotPolicyDialog } from '../../src/app/snapshot-policy-dialog.js';
@@ -16,7 +15,8 @@ import { listSnapshots } from '../../src/shared/dataset-info.js';
 import { callDaemon } from '../harness/dbus.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { TestSession } from '../harness/session.js';
+import { startAppSession } from '../harness/app-session.js';
+import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
 
@@ -94,15 +94,7 @@ describe('SigmaVault Settings: automatic snapshots', () => {
             await sys.zfs('snapshot', `tank/photos@${n}`);
         await sys.zfs('snapshot', 'tank/photos@after-trip');
         await sys.zfs('hold', 'keep', `tank/photos@${HOURLY[0] ?? ''}`);
-        session = await TestSession.start('snapshot-policy-app', { display: true, displayEndsWithClients: true });
-        for (const [k, v] of Object.entries(session.envRecord()))
-            GLib.setenv(k, v, true);
-        GLib.setenv('GDK_BACKEND', 'x11', true);
-        Gio.bus_get_sync(Gio.BusType.SESSION, null).set_exit_on_close(false);
-        Adw.init();
-        const settings = Gtk.Settings.get_default();
-        if (settings)
-            settings.gtk_enable_animations = false;
+        session = await startAppSession('snapshot-policy-app');
         const [storeModule, windowModule, shotModule] = await Promise.all([
             import(installedModule('app/pool-store.js')) as Promise<{ PoolStore: typeof PoolStoreType }>,
             import(installedModule('app/window.js')) as Promise<{ SettingsWindow: typeof SettingsWindowType }>,
