@@ -32,6 +32,7 @@ import { probeZfs, readPools, type ZfsState } from './zfs/backend.js';
 import type { Pool } from './zfs/model.js';
 import { locate, type Mount, parseMounts } from './zfs/mounts.js';
 import { isViewDataset } from './datasets/snapshot-views.js';
+import { ObjectServer } from './objects/object-server.js';
 
 const CACHE_FILES = ['/etc/zfs/zpool.cache', '/var/lib/zfs/zpool.cache'];
 const DEBOUNCE_MS = 250;
@@ -39,7 +40,7 @@ const RETRY_UNAVAILABLE_S = 5;
 const SAFETY_REFRESH_S = 15;
 
 export class Daemon {
-    private readonly manager = new Gio.DBusObjectManagerServer({ object_path: ROOT_PATH });
+    private readonly manager = new ObjectServer(ROOT_PATH);
     private readonly managerObject: ManagerObject;
     private readonly pools = new Map<string, PoolObject>();
     private readonly jobs: JobManager;
@@ -108,7 +109,7 @@ export class Daemon {
         this.disks.onChanged = disks => {
             this.alerts.sync(diskAlerts(disks), DISK_ALERT_CLASSES);
         };
-        this.manager.set_connection(connection);
+        this.manager.setConnection(connection);
     }
 
     async start(): Promise<void> {
@@ -137,7 +138,7 @@ export class Daemon {
             if (id)
                 GLib.source_remove(id);
         }
-        this.manager.set_connection(null);
+        this.manager.setConnection(null);
     }
 
     private watch(): void {

@@ -1,13 +1,15 @@
 // sigmavaultd end to end: D-Bus activated on a private system bus, real
 // zfs-fuse pools, polkitd with test rules, and the CLI.
+import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import { ErrorName, MANAGER_IFACE, MANAGER_PATH, POOL_IFACE, poolPath } from '../../src/shared/dbus-names.js';
+import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH, POOL_IFACE, poolPath, ROOT_PATH } from '../../src/shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon } from '../../src/shared/daemon-client.js';
 import { callDaemon, pathBytes } from '../harness/dbus.js';
 import { check, run, waitFor } from '../harness/process.js';
 import { TestSystem } from '../harness/system.js';
 
 const CHANGE_DEADLINE_MS = 5000;
+const OBJECT_MANAGER = 'org.freedesktop.DBus.ObjectManager';
 
 describe('sigmavaultd', () => {
     let sys: TestSystem;
@@ -71,12 +73,52 @@ describe('sigmavaultd', () => {
     });
 
     it('adds and removes pool objects when pools are created and destroyed outside SigmaVault', async () => {
-        await sys.createPool('scratch', 'single', 1);
-        await waitFor('scratch to appear', async () => (await snapshot()).pools.some(p => p.name === 'scratch'),
-            CHANGE_DEADLINE_MS);
-        await sys.destroyPool('scratch');
-        await waitFor('scratch to go', async () => !(await snapshot()).pools.some(p => p.name === 'scratch'),
-            CHANGE_DEADLINE_MS);
+        const signals: [string, string, string[]][] = [];
+        const id = sys.systemBus.signal_subscribe(BUS_NAME, OBJECT_MANAGER, null, ROOT_PATH, null,
+            Gio.DBusSignalFlags.NONE, (_c, _s, _p, _i, signal, params) => {
+                const [path, ifaces] = params.deepUnpack<[string, Record<string, unknown> | string[]]>();
+                signals.push([signal, path, Array.isArray(ifaces) ? ifaces : Object.keys(ifaces)]);
+            });
+        try {
+            await sys.createPool('scratch', 'single', 1);
+            await waitFor('scratch to appear', async () => (await snapshot()).pools.some(p => p.name === 'scratch'),
+                CHANGE_DEADLINE_MS);
+            await sys.destroyPool('scratch');
+            await waitFor('scratch to go', async () => !(await snapshot()).pools.some(p => p.name === 'scratch'),
+                CHANGE_DEADLINE_MS);
+        } finally {
+            sys.systemBus.signal_unsubscribe(id);
+        }
+        expect(signals.filter(([, path]) => path === poolPath('scratch'))).toEqual([
+            ['InterfacesAdded', poolPath('scratch'), [POOL_IFACE]],
+            ['InterfacesRemoved', poolPath('scratch'), [POOL_IFACE]],
+        ]);
+    });
+
+    it('answers GetManagedObjects with what each object says of itself, also right after a change', async () => {
+        // The reply is cached (src/service/objects/object-server.ts): a stale
+        // cache would show here as a difference from Properties.GetAll.
+        const compare = async (): Promise<void> => {
+            const [objects] = (await sys.systemBus.call(BUS_NAME, ROOT_PATH, OBJECT_MANAGER, 'GetManagedObjects', null,
+                new GLib.VariantType('(a{oa{sa{sv}}})'), Gio.DBusCallFlags.NONE, -1, null))
+                .recursiveUnpack<[Record<string, Record<string, unknown>>]>();
+            expect(Object.keys(objects)).toContain(poolPath('tank'));
+            for (const [path, ifaces] of Object.entries(objects)) {
+                for (const [iface, props] of Object.entries(ifaces)) {
+                    const [all] = (await sys.systemBus.call(BUS_NAME, path, 'org.freedesktop.DBus.Properties', 'GetAll',
+                        new GLib.Variant('(s)', [iface]), new GLib.VariantType('(a{sv})'), Gio.DBusCallFlags.NONE, -1, null))
+                        .recursiveUnpack<[Record<string, unknown>]>();
+                    expect(props).withContext(`${path} ${iface}`).toEqual(all);
+                }
+            }
+        };
+        await compare();
+        await sys.zpool('offline', 'tank', disks[1] ?? '');
+        await waitFor('tank to be DEGRADED', async () => (await tank())?.health === 'DEGRADED', CHANGE_DEADLINE_MS, 100);
+        await compare();
+        await sys.zpool('online', 'tank', disks[1] ?? '');
+        await waitFor('tank to heal', async () => (await tank())?.health === 'ONLINE', CHANGE_DEADLINE_MS, 100);
+        await compare();
     });
 
     it('tells which pool and dataset hold a path', async () => {

@@ -13,6 +13,7 @@ import { parseOptions } from '../options.js';
 import { authorize, callerOf } from '../polkit.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import type { AlertCandidate } from './rules.js';
+import { ExportedObject, type ObjectServer } from '../objects/object-server.js';
 
 export const ALERT_IFACE = 'com.sigmavault.Alert1';
 export const ALERTS_PATH = `${ROOT_PATH}/alerts`;
@@ -20,7 +21,7 @@ export const ALERTS_PATH = `${ROOT_PATH}/alerts`;
 const StateSchema = z.object({ version: z.literal(1), dismissed: z.array(z.string()) });
 
 class AlertObject {
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     readonly iface: ExportedInterface;
 
     constructor(readonly key: string, candidate: AlertCandidate, dismissed: boolean,
@@ -35,8 +36,7 @@ class AlertObject {
             FirstSeen: new GLib.Variant('t', GLib.get_real_time()),
         });
         this.update(candidate, dismissed);
-        this.object = Gio.DBusObjectSkeleton.new(`${ALERTS_PATH}/${escapePathElement(key)}`);
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(`${ALERTS_PATH}/${escapePathElement(key)}`, [this.iface]);
     }
 
     update(c: AlertCandidate, dismissed: boolean): void {
@@ -61,7 +61,7 @@ export class AlertManager {
     private readonly dismissed: Set<string>;
     private readonly file = statePath('alerts.json');
 
-    constructor(private readonly manager: Gio.DBusObjectManagerServer, private readonly connection: Gio.DBusConnection) {
+    constructor(private readonly manager: ObjectServer, private readonly connection: Gio.DBusConnection) {
         this.dismissed = new Set(this.load());
     }
 
@@ -86,7 +86,7 @@ export class AlertManager {
         for (const [key, alert] of this.alerts) {
             const cls = alert.iface.get('Class')?.unpack<string>() as AlertCandidate['alertClass'] | undefined;
             if (cls && classes.has(cls) && !now.has(key)) {
-                this.manager.unexport(alert.object.get_object_path());
+                this.manager.unexport(alert.object.path);
                 this.alerts.delete(key);
                 // The condition ended: a new occurrence is a new alert.
                 if (this.dismissed.delete(key))

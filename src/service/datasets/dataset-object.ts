@@ -4,6 +4,7 @@ import GLib from 'gi://GLib';
 import { DATASET_IFACE, datasetPath } from '../../shared/dbus-names.js';
 import type { Dataset } from '../zfs/dataset-model.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from '../objects/exported-interface.js';
+import { ExportedObject } from '../objects/object-server.js';
 
 export const DATASET_METHODS = [
     'GetProperties', 'SetProperties', 'CreateChild', 'Rename', 'PreviewDestroy', 'Destroy', 'LoadKey', 'UnloadKey',
@@ -37,7 +38,7 @@ function properties(d: Dataset, snapshotCount: number, features: readonly string
 }
 
 export class DatasetObject {
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     private readonly iface: ExportedInterface;
 
     /**
@@ -51,12 +52,11 @@ export class DatasetObject {
             bound[m] = (args, inv) => methods[m](this.dataset.name, args, inv);
         this.iface = new ExportedInterface(interfaceInfo(DATASET_IFACE), bound);
         this.iface.set({ ...properties(dataset, snapshotCount, features), ...extra });
-        this.object = Gio.DBusObjectSkeleton.new(datasetPath(dataset.name));
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(datasetPath(dataset.name), [this.iface]);
     }
 
     get path(): string {
-        return this.object.get_object_path();
+        return this.object.path;
     }
 
     get name(): string {

@@ -34,6 +34,8 @@ import { OptionsSchema, parseOptionsWith } from '../options.js';
 import type { DatasetAccess, SnapshotPolicies } from '../snapshots/snapshot-policies.js';
 import type { DatasetSnapshots } from '../snapshots/retention.js';
 import { controlDirectory, isViewDataset, SnapshotViews } from './snapshot-views.js';
+import type { ObjectServer } from '../objects/object-server.js';
+import { arrayOf, tupleOf } from '../objects/variant-build.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
@@ -126,7 +128,7 @@ export class Datasets implements DatasetAccess {
     readonly views = new SnapshotViews();
 
     constructor(private readonly connection: Gio.DBusConnection,
-        private readonly manager: Gio.DBusObjectManagerServer,
+        private readonly manager: ObjectServer,
         private readonly refreshAll: () => Promise<void>,
         private readonly policies: SnapshotPolicies) {
         policies.attach(this);
@@ -585,9 +587,7 @@ export class Datasets implements DatasetAccess {
             rows[i] ??= new GLib.Variant('(sttttu)', [s.snapshot, s.createtxg, s.creation, s.used, s.referenced, s.userrefs]);
             kids.push(rows[i]);
         }
-        // The GIR types new_tuple's argument wrongly (as VariantTypes); it takes Variants.
-        const children = [GLib.Variant.new_array(ROW_TYPE, kids), GLib.Variant.new_uint32(all.length)] as unknown as GLib.VariantType[];
-        return GLib.Variant.new_tuple(children);
+        return tupleOf([arrayOf(ROW_TYPE, kids), GLib.Variant.new_uint32(all.length)]);
     }
 
     private knownSnapshot(dataset: string, short: string): string {

@@ -1,9 +1,9 @@
 // /com/sigmavault/Daemon/disks/<escaped id>: com.sigmavault.Disk1.
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { DISK_IFACE, diskPath } from '../../shared/disk-info.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from '../objects/exported-interface.js';
 import type { SelfTestEntry, SelfTestType } from '../smart/self-test-log.js';
+import { ExportedObject } from '../objects/object-server.js';
 
 /** Everything a Disk1 object shows. */
 export interface DiskProperties {
@@ -82,18 +82,17 @@ function variants(p: DiskProperties): Record<string, GLib.Variant> {
 }
 
 export class DiskObject {
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     private readonly iface: ExportedInterface;
 
     constructor(props: DiskProperties, methods: Readonly<Record<'RefreshSmart' | 'StartSelfTest', MethodHandler>>) {
         this.iface = new ExportedInterface(interfaceInfo(DISK_IFACE), methods);
         this.iface.set(variants(props));
-        this.object = Gio.DBusObjectSkeleton.new(diskPath(props.id));
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(diskPath(props.id), [this.iface]);
     }
 
     get path(): string {
-        return this.object.get_object_path();
+        return this.object.path;
     }
 
     update(props: DiskProperties): void {

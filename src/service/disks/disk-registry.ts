@@ -20,6 +20,7 @@ import { findTool, run, ToolMissingError, type ToolResult } from '../tools.js';
 import type { Pool } from '../zfs/model.js';
 import { DiskObject, type DiskProperties } from './disk-object.js';
 import { membershipOf, poolLeaves } from './pool-membership.js';
+import type { ObjectServer } from '../objects/object-server.js';
 
 const DEFAULT_SMART_INTERVAL_S = 30 * 60;
 const MIN_SMART_INTERVAL_S = 60;
@@ -116,7 +117,7 @@ export class DiskRegistry {
     /** Disk1.StartSelfTest, answered by the self-tests (src/service/jobs/self-test.ts). */
     startSelfTest: ((disk: DiskTarget, args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant>) | null = null;
 
-    constructor(private readonly manager: Gio.DBusObjectManagerServer) {}
+    constructor(private readonly manager: ObjectServer) {}
 
     /** The disk with this id, as it is now; NotFound when it is gone. */
     target(id: string): DiskTarget {

@@ -14,6 +14,7 @@ import { parseOptions } from '../options.js';
 import { authorize, callerOf, type PolkitAction } from '../polkit.js';
 import { bounded, isFinished, type JobRecord, type JobState, LOG_LIMIT, parseHistory, serializeHistory } from './history.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
+import { ExportedObject, type ObjectServer } from '../objects/object-server.js';
 
 export interface JobProgress {
     readonly progress?: number | null;
@@ -63,7 +64,7 @@ function toU64(n: number): number {
 
 export class Job implements JobControl {
     readonly iface: ExportedInterface;
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     onCancel: (() => Promise<void>) | null = null;
     cancelRequested = false;
     private rate = 0;
@@ -74,9 +75,8 @@ export class Job implements JobControl {
         this.iface = new ExportedInterface(interfaceInfo(JOB_IFACE), {
             Cancel: (args, inv) => this.manager.cancel(this, args, inv),
         });
-        this.object = Gio.DBusObjectSkeleton.new(jobPath(record.id));
         this.publish();
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(jobPath(record.id), [this.iface]);
     }
 
     get id(): number {
@@ -180,7 +180,7 @@ export class JobManager {
     /** Called when a job has ended (after its history was written). */
     readonly onFinished: ((job: Job) => void)[] = [];
 
-    constructor(private readonly server: Gio.DBusObjectManagerServer, private readonly connection: Gio.DBusConnection) {
+    constructor(private readonly server: ObjectServer, private readonly connection: Gio.DBusConnection) {
         this.file = statePath('jobs.json');
     }
 

@@ -7,8 +7,11 @@ import GLib from 'gi://GLib';
 import { DaemonError } from '../errors.js';
 import { ErrorName } from '../../shared/dbus-names.js';
 import { DBUS_INTERFACES_DIR } from '../../shared/config.js';
+import { arrayOf, entry } from './variant-build.js';
 
 export type MethodHandler = (args: unknown[], invocation: Gio.DBusMethodInvocation) => Promise<GLib.Variant | null>;
+
+const PROPERTY_ENTRY = new GLib.VariantType('{sv}');
 
 const infoCache = new Map<string, Gio.DBusInterfaceInfo>();
 
@@ -32,6 +35,9 @@ export class ExportedInterface {
     readonly skeleton: Gio.DBusInterfaceSkeleton;
     private readonly values = new Map<string, GLib.Variant>();
     private readonly exported: Gio.DBusExportedObject;
+    private packedCache: GLib.Variant | null = null;
+    /** Called after a property changed (the object server drops its cached reply). */
+    onChanged: (() => void) | null = null;
 
     constructor(readonly info: Gio.DBusInterfaceInfo, methods: Readonly<Record<string, MethodHandler>>) {
         const target: Record<string, unknown> = {};
@@ -58,14 +64,27 @@ export class ExportedInterface {
 
     /** Sets properties; emits PropertiesChanged for those whose value changed. */
     set(values: Readonly<Record<string, GLib.Variant>>): void {
+        let changed = false;
         for (const [name, value] of Object.entries(values)) {
             const old = this.values.get(name);
             if (old?.equal(value))
                 continue;
             this.values.set(name, value);
+            changed = true;
             if (old !== undefined)
                 this.exported.emit_property_changed(name, value);
         }
+        if (changed) {
+            this.packedCache = null;
+            this.onChanged?.();
+        }
+    }
+
+    /** Every property, as the a{sv} GetManagedObjects returns for this interface. */
+    packed(): GLib.Variant {
+        this.packedCache ??= arrayOf(PROPERTY_ENTRY, [...this.values].map(([name, value]) =>
+            entry(GLib.Variant.new_string(name), GLib.Variant.new_variant(value))));
+        return this.packedCache;
     }
 
     get(name: string): GLib.Variant | undefined {

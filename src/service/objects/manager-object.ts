@@ -1,5 +1,4 @@
 // /com/sigmavault/Daemon/Manager: com.sigmavault.Manager1.
-import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { MANAGER_IFACE, MANAGER_PATH } from '../../shared/dbus-names.js';
 import { VERSION } from '../../shared/config.js';
@@ -7,13 +6,14 @@ import type { ZfsState } from '../zfs/backend.js';
 import type { Mount } from '../zfs/mounts.js';
 import type { ToolInfo } from '../tool-versions.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
+import { ExportedObject } from './object-server.js';
 
 export const MANAGER_METHODS = ['LocatePath', 'GetLayoutChoices', 'ListFileDevices', 'CreatePool', 'ListImportablePools', 'ImportPool',
     'Compress', 'Decompress', 'Verify'] as const;
 export type ManagerMethod = (typeof MANAGER_METHODS)[number];
 
 export class ManagerObject {
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     private readonly iface: ExportedInterface;
 
     constructor(methods: Readonly<Record<ManagerMethod, MethodHandler>>) {
@@ -27,8 +27,7 @@ export class ManagerObject {
             Mounts: new GLib.Variant('a(sss)', []),
             Tools: new GLib.Variant('a(sbss)', []),
         });
-        this.object = Gio.DBusObjectSkeleton.new(MANAGER_PATH);
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(MANAGER_PATH, [this.iface]);
     }
 
     setZfs(state: ZfsState): void {

@@ -6,6 +6,7 @@ import type { Pool, Vdev } from '../zfs/model.js';
 import { parseScanText } from '../zfs/scan.js';
 import { POOL_DEVICE_METHODS, type PoolDeviceMethod } from '../pools/pool-devices.js';
 import { ExportedInterface, interfaceInfo, type MethodHandler } from './exported-interface.js';
+import { ExportedObject } from './object-server.js';
 
 type VdevRow = [number, string, string, string, string, number, number, number];
 
@@ -67,7 +68,7 @@ export interface PoolMethods {
 }
 
 export class PoolObject {
-    readonly object: Gio.DBusObjectSkeleton;
+    readonly object: ExportedObject;
     private readonly iface: ExportedInterface;
 
     /** `schedule`: the ScrubSchedule and NextScrub properties, which the scrub scheduler keeps. */
@@ -83,12 +84,11 @@ export class PoolObject {
             bound[m] = (args, inv) => methods.Devices(m, this.pool.name, args, inv);
         this.iface = new ExportedInterface(interfaceInfo(POOL_IFACE), bound);
         this.iface.set({ ...properties(pool), ...schedule });
-        this.object = Gio.DBusObjectSkeleton.new(poolPath(pool.name));
-        this.object.add_interface(this.iface.skeleton);
+        this.object = new ExportedObject(poolPath(pool.name), [this.iface]);
     }
 
     get path(): string {
-        return this.object.get_object_path();
+        return this.object.path;
     }
 
     get name(): string {
