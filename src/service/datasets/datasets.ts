@@ -3,7 +3,7 @@
 // the dataset methods. Snapshots are not objects: their names are counted
 // on every refresh (cheap: one `zfs list -t snapshot -o name`), and a
 // dataset's full snapshot list is read only when a client pages through it,
-// then cached until the names change or SigmaVault changes them.
+// then kept up to date change by change (snapshot-list.ts).
 //
 // Every write is authorized by polkit and audited; every name is checked by
 // zfs-names.ts before a tool sees it. `--` goes before operands wherever the
@@ -36,10 +36,13 @@ import type { DatasetSnapshots } from '../snapshots/retention.js';
 import { controlDirectory, isViewDataset, SnapshotViews } from './snapshot-views.js';
 import type { ObjectServer } from '../objects/object-server.js';
 import { arrayOf, tupleOf } from '../objects/variant-build.js';
+import { SnapshotList } from './snapshot-list.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
 const MAX_PAGE = 5000;
+/** Snapshot names per `zfs get`/`zfs list` command line when reading some by name. */
+const NAMES_PER_READ = 200;
 /** Snapshots SnapshotDirectories opens by default and at most (newest first). */
 const DEFAULT_DIRECTORIES = 100;
 const MAX_DIRECTORIES = 1000;
@@ -111,20 +114,15 @@ function signature(names: readonly string[]): string {
     return `${names.length}:${(h >>> 0).toString(16)}`;
 }
 
-interface SnapshotCache {
-    readonly signature: string;
-    snapshots: Snapshot[] | null;
-    loading: Promise<Snapshot[]> | null;
-}
-
 export class Datasets implements DatasetAccess {
     private readonly objects = new Map<string, DatasetObject>();
     private datasets: Dataset[] = [];
     /** Snapshot names (after '@') per dataset, oldest first as zfs lists them. */
     private snapshotNames = new Map<string, string[]>();
-    private readonly caches = new Map<string, SnapshotCache>();
+    private readonly lists = new Map<string, SnapshotList>();
     private zfs: ZfsState = { available: false, reason: '' };
-    private readonly rowVariants = new WeakMap<Snapshot[], GLib.Variant[]>();
+    /** Each snapshot's ListSnapshots row, packed once (see listSnapshots). */
+    private readonly rowVariants = new WeakMap<Snapshot, GLib.Variant>();
     readonly views = new SnapshotViews();
 
     constructor(private readonly connection: Gio.DBusConnection,
@@ -258,12 +256,8 @@ export class Datasets implements DatasetAccess {
                 this.objects.set(d.name, obj);
                 this.manager.export(obj.object);
             }
-            const sig = signature(names.get(d.name) ?? []);
-            const cache = this.caches.get(d.name);
-            if (cache && cache.signature !== sig)
-                this.caches.delete(d.name);
             if (oldNames.has(d.name) || names.has(d.name)) {
-                if (signature(oldNames.get(d.name) ?? []) !== sig)
+                if (signature(oldNames.get(d.name) ?? []) !== signature(names.get(d.name) ?? []))
                     this.emitSnapshotsChanged(d.name, count);
             }
         }
@@ -271,7 +265,8 @@ export class Datasets implements DatasetAccess {
             if (!seen.has(name)) {
                 this.manager.unexport(obj.path);
                 this.objects.delete(name);
-                this.caches.delete(name);
+                this.lists.get(name)?.dispose();
+                this.lists.delete(name);
             }
         }
     }
@@ -294,45 +289,58 @@ export class Datasets implements DatasetAccess {
 
     // --- Snapshot lists -----------------------------------------------------
 
-    private async snapshots(dataset: string): Promise<Snapshot[]> {
-        const sig = signature(this.snapshotNames.get(dataset) ?? []);
-        let cache = this.caches.get(dataset);
-        if (cache?.signature !== sig) {
-            cache = { signature: sig, snapshots: null, loading: null };
-            this.caches.set(dataset, cache);
+    private snapshots(dataset: string): Promise<Snapshot[]> {
+        let list = this.lists.get(dataset);
+        if (list === undefined) {
+            list = new SnapshotList({
+                all: () => this.readSnapshots(dataset, null),
+                some: names => this.readSnapshots(dataset, names),
+            }, () => {
+                if (this.objects.has(dataset))
+                    this.emitSnapshotsChanged(dataset, this.snapshotNames.get(dataset)?.length ?? 0);
+            });
+            this.lists.set(dataset, list);
         }
-        if (cache.snapshots)
-            return cache.snapshots;
-        const c = cache;
-        c.loading ??= (async (): Promise<Snapshot[]> => {
-            let list: Snapshot[];
-            if (this.zfs.available && this.zfs.exact) {
-                const r = await run('zfs', ['list', '-H', '-p', '-t', 'snapshot', '-o', SNAPSHOT_COLUMNS.join(','),
-                    '-s', 'createtxg', '-r', '-d', '1', dataset]);
-                if (r.status !== 0)
-                    throw toolError(`Could not list the snapshots of ${dataset}`, r);
-                list = parseZfsSnapshotList(r.stdout).filter(s => s.dataset === dataset);
-            } else {
-                // zfs-fuse: exact numbers only through zfs get -p (see parseSnapshotProperties).
-                const r = await run('zfs', ['get', '-H', '-p', '-o', 'name,property,value', '-r', '-d', '1',
-                    SNAPSHOT_PROPERTIES.join(','), dataset]);
-                if (r.status !== 0)
-                    throw toolError(`Could not list the snapshots of ${dataset}`, r);
-                list = parseSnapshotProperties(r.stdout, dataset);
-            }
-            if (this.caches.get(dataset) === c)
-                c.snapshots = list;
-            return list;
-        })().finally(() => {
-            c.loading = null;
-        });
-        return c.loading;
+        return list.get(this.snapshotNames.get(dataset) ?? []);
     }
 
-    /** Drops what is known about snapshots of `dataset` and re-reads everything, then tells clients. */
-    async changed(dataset: string | null): Promise<void> {
+    /** Snapshots of `dataset` with their properties: all of them, or those named (after '@'). */
+    private async readSnapshots(dataset: string, names: readonly string[] | null): Promise<Snapshot[]> {
+        if (names === null)
+            return this.readSnapshotBatch(dataset, null);
+        const found: Snapshot[] = [];
+        // Bounded command lines; names are checked dataset@snapshot names that zfs itself listed.
+        for (let i = 0; i < names.length; i += NAMES_PER_READ)
+            found.push(...await this.readSnapshotBatch(dataset, names.slice(i, i + NAMES_PER_READ).map(n => `${dataset}@${n}`)));
+        return found.sort((a, b) => a.createtxg - b.createtxg);
+    }
+
+    private async readSnapshotBatch(dataset: string, fulls: readonly string[] | null): Promise<Snapshot[]> {
+        if (this.zfs.available && this.zfs.exact) {
+            const r = await run('zfs', ['list', '-H', '-p', '-t', 'snapshot', '-o', SNAPSHOT_COLUMNS.join(','), '-s', 'createtxg',
+                ...(fulls === null ? ['-r', '-d', '1', '--', dataset] : ['--', ...fulls])]);
+            // A named snapshot destroyed a moment ago fails the read; the full re-read settles it.
+            if (r.status !== 0 && !(fulls !== null && /does not exist/.test(r.stderr)))
+                throw toolError(`Could not list the snapshots of ${dataset}`, r);
+            return parseZfsSnapshotList(r.stdout).filter(s => s.dataset === dataset);
+        }
+        // zfs-fuse: exact numbers only through zfs get -p (see parseSnapshotProperties);
+        // its zfs get takes no `--`.
+        const r = await run('zfs', ['get', '-H', '-p', '-o', 'name,property,value',
+            ...(fulls === null ? ['-r', '-d', '1', SNAPSHOT_PROPERTIES.join(','), dataset] : [SNAPSHOT_PROPERTIES.join(','), ...fulls])]);
+        if (r.status !== 0 && !(fulls !== null && /does not exist/.test(r.stderr)))
+            throw toolError(`Could not list the snapshots of ${dataset}`, r);
+        return parseSnapshotProperties(r.stdout, dataset);
+    }
+
+    /**
+     * After SigmaVault changed `dataset` (null: something pool-wide): the
+     * objects are re-read, the snapshot list takes in the names that changed
+     * and re-reads `snapshots` (short names) now and the rest in the background.
+     */
+    async changed(dataset: string | null, snapshots: readonly string[] = []): Promise<void> {
         if (dataset !== null)
-            this.caches.delete(dataset);
+            this.lists.get(dataset)?.forget(snapshots);
         // Datasets are re-read here, so the reply already reflects the
         // change; the pools (capacity) follow through the daemon.
         await this.sync(this.zfs);
@@ -572,20 +580,16 @@ export class Datasets implements DatasetAccess {
             throw invalidArgument(`A page holds at most ${MAX_PAGE} snapshots.`);
         this.dataset(name);
         const all = await this.snapshots(name);
-        // Each row's GVariant is made once per cached list: packing a page
-        // in JS costs more than the D-Bus round trip.
-        let rows = this.rowVariants.get(all);
-        if (rows === undefined) {
-            rows = [];
-            this.rowVariants.set(all, rows);
-        }
+        // Each row's GVariant is made once per snapshot read: packing a
+        // page in JS costs more than the D-Bus round trip.
         const kids: GLib.Variant[] = [];
-        for (let i = offset; i < Math.min(all.length, offset + limit); i++) {
-            const s = all[i];
-            if (s === undefined)
-                break;
-            rows[i] ??= new GLib.Variant('(sttttu)', [s.snapshot, s.createtxg, s.creation, s.used, s.referenced, s.userrefs]);
-            kids.push(rows[i]);
+        for (const s of all.slice(offset, offset + limit)) {
+            let row = this.rowVariants.get(s);
+            if (row === undefined) {
+                row = new GLib.Variant('(sttttu)', [s.snapshot, s.createtxg, s.creation, s.used, s.referenced, s.userrefs]);
+                this.rowVariants.set(s, row);
+            }
+            kids.push(row);
         }
         return tupleOf([arrayOf(ROW_TYPE, kids), GLib.Variant.new_uint32(all.length)]);
     }
@@ -693,7 +697,7 @@ export class Datasets implements DatasetAccess {
         checked(() => checkHoldTag(tag));
         await this.write(inv, options, 'com.sigmavault.dataset.manage', hold ? 'snapshot.hold' : 'snapshot.release', full,
             [hold ? 'hold' : 'release', '--', tag, full], hold ? `Could not hold ${full}` : `Could not release ${full}`);
-        await this.changed(name);
+        await this.changed(name, [short]);
         return null;
     }
 
