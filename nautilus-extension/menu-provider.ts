@@ -351,6 +351,8 @@ export class SigmaVaultMenuProvider extends GObject.Object {
                     try {
                         const [job] = bus.call_finish(result).deepUnpack<[string]>();
                         console.debug(`SigmaVault (Files menu): ${method} of ${what} started as ${job}`);
+                        // SigmaVault Settings posts the notification when it ends.
+                        this.activateSettings('watch-job', new GLib.Variant('s', job), 'sigmavaultctl job list');
                     } catch (e) {
                         warn(`could not ${method.toLowerCase()} ${what} (${describe(e)}). ` +
                             `"sigmavaultctl ${method.toLowerCase()} PATH…" in a terminal does the same and says why.`);

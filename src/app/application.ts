@@ -6,7 +6,7 @@ import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { APP_ID, VERSION } from '../shared/config.js';
-import { BUS_NAME, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
+import { BUS_NAME, MANAGER_IFACE, MANAGER_PATH, POOL_IFACE, poolPath } from '../shared/dbus-names.js';
 import { remoteErrorMessage } from '../shared/daemon-client.js';
 import { _, format } from '../shared/i18n.js';
 import { AlertStore } from './alert-store.js';
@@ -15,10 +15,17 @@ import { PoolStore } from './pool-store.js';
 import { PreviousVersionsDialog } from './previous-versions-dialog.js';
 import { appSettingsOrNull } from './app-settings.js';
 import { saveScreenshot } from './screenshot.js';
-import { SettingsWindow } from './window.js';
+import { COMPRESSION, SettingsWindow } from './window.js';
+import { JobDetailsDialog } from './job-details-dialog.js';
+import { fileUri } from './job-notice.js';
+import { jobNotificationId, JobNotifier } from './job-notifier.js';
+import type { JobInfo } from '../shared/job-info.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 Gio._promisify(Gio, 'bus_get', 'bus_get_finish');
+Gio._promisify(Gio.File.prototype, 'trash_async', 'trash_finish');
+
+const FILE_MANAGER = 'org.freedesktop.FileManager1';
 
 export class Application extends Adw.Application {
     static {
@@ -30,6 +37,7 @@ export class Application extends Adw.Application {
     declare private _alerts: AlertStore;
     declare private _screenshot: string | null;
     declare private _settings: Gio.Settings | null;
+    declare private _jobNotifier: JobNotifier | null;
 
     constructor() {
         super({ application_id: APP_ID, flags: Gio.ApplicationFlags.DEFAULT_FLAGS });
@@ -38,6 +46,7 @@ export class Application extends Adw.Application {
         this._alerts = AlertStore.getDefault();
         this._screenshot = null;
         this._settings = null;
+        this._jobNotifier = null;
 
         this.add_main_option('background', 0, GLib.OptionFlags.NONE, GLib.OptionArg.NONE,
             _('Run without a window and notify when a pool needs attention'), null);
@@ -82,6 +91,29 @@ export class Application extends Adw.Application {
             void this.startScrub(param?.unpack<string>() ?? '');
         });
         this.add_action(scrub);
+        // Compression jobs: from their notifications, and "watch-job" from Files.
+        const jobActions: Record<string, (path: string) => void> = {
+            'show-job': path => {
+                this.showJob(path);
+            },
+            'show-job-in-files': path => {
+                void this.showJobInFiles(path);
+            },
+            'undo-job': path => {
+                void this.undoJob(path);
+            },
+            'watch-job': path => {
+                this.startBackground();
+                this._jobNotifier?.watch(path);
+            },
+        };
+        for (const [name, handler] of Object.entries(jobActions)) {
+            const action = new Gio.SimpleAction({ name, parameter_type: new GLib.VariantType('s') });
+            action.connect('activate', (_a, param) => {
+                handler(param?.unpack<string>() ?? '');
+            });
+            this.add_action(action);
+        }
         const quit = new Gio.SimpleAction({ name: 'quit' });
         quit.connect('activate', () => {
             this.quit();
@@ -127,6 +159,10 @@ export class Application extends Adw.Application {
         super.vfunc_startup();
         this._settings = appSettingsOrNull();
         void this._store.connectToDaemon();
+        if (this._screenshot === null) {
+            this._jobNotifier = new JobNotifier(this, this._store, new Gio.Credentials().get_unix_user(), this._settings);
+            this._jobNotifier.start();
+        }
     }
 
     override vfunc_activate(): void {
@@ -165,6 +201,91 @@ export class Application extends Adw.Application {
             n.set_default_action_and_target('app.show-pool', new GLib.Variant('s', pool));
             this.send_notification(`scrub-failed-${pool}`, n);
         }
+    }
+
+    private job(path: string): JobInfo | null {
+        const job = this._store.jobs.find(j => j.path === path) ?? null;
+        if (job === null)
+            this.say(path, _('This job is no longer in the history'), _('SigmaVault keeps the last 100 jobs.'));
+        return job;
+    }
+
+    /** A follow-up notification in place of the job's own. */
+    private say(path: string, title: string, body: string): void {
+        const n = new Gio.Notification();
+        n.set_title(title);
+        n.set_body(body);
+        this.send_notification(jobNotificationId(path), n);
+    }
+
+    /** The Compression page with the job's details over it. */
+    showJob(path: string): JobDetailsDialog | null {
+        const win = this.window();
+        win.showSection(COMPRESSION);
+        win.present();
+        const job = this.job(path);
+        if (job === null)
+            return null;
+        const dialog = new JobDetailsDialog(job, () => {
+            void this.showJobInFiles(path);
+        });
+        dialog.present(win);
+        return dialog;
+    }
+
+    /** The files a job wrote, selected in Files (org.freedesktop.FileManager1). */
+    private async showJobInFiles(path: string): Promise<void> {
+        const job = this.job(path);
+        if (job === null)
+            return;
+        try {
+            const session = await Gio.bus_get(Gio.BusType.SESSION, null);
+            await session.call(FILE_MANAGER, '/org/freedesktop/FileManager1', FILE_MANAGER, 'ShowItems',
+                new GLib.Variant('(ass)', [job.outputs.map(fileUri), '']), null, Gio.DBusCallFlags.NONE, -1, null);
+        } catch (e) {
+            this.say(path, _('Could not open Files'), remoteErrorMessage(e));
+        }
+    }
+
+    /**
+     * Undo, as the user and never losing a file: copies beside kept
+     * originals go to the Trash; originals replaced by .zst files are
+     * decompressed back by the daemon (verified, like any job).
+     */
+    private async undoJob(path: string): Promise<void> {
+        const job = this.job(path);
+        if (job === null)
+            return;
+        if (job.undoKind === 'restore-originals') {
+            try {
+                const connection = this._store.connection ?? await Gio.bus_get(Gio.BusType.SYSTEM, null);
+                const reply = await connection.call(BUS_NAME, MANAGER_PATH, MANAGER_IFACE, 'Decompress',
+                    new GLib.Variant('(aaya{sv})', [job.outputs, { replace: new GLib.Variant('b', true) }]),
+                    new GLib.VariantType('(o)'), Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, 5 * 60 * 1000, null);
+                this.withdraw_notification(jobNotificationId(path));
+                this._jobNotifier?.watch(reply.deepUnpack<[string]>()[0]);
+            } catch (e) {
+                this.say(path, _('Could not restore the originals'), remoteErrorMessage(e));
+            }
+            return;
+        }
+        if (job.undoKind !== 'remove-copies')
+            return;
+        const failures: string[] = [];
+        for (const output of job.outputs) {
+            const file = Gio.File.new_for_uri(fileUri(output));
+            try {
+                await file.trash_async(GLib.PRIORITY_DEFAULT, null);
+            } catch (e) {
+                // Already gone is what Undo wants.
+                if (!(e instanceof GLib.Error && e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND)))
+                    failures.push(`${file.get_parse_name()}: ${e instanceof Error ? e.message : String(e)}`);
+            }
+        }
+        if (failures.length > 0)
+            this.say(path, _('Could not move the copies to the Trash'), failures.join('\n'));
+        else
+            this.say(path, _('Undone'), _('The copies are in the Trash; the originals were never touched.'));
     }
 
     startBackground(): void {

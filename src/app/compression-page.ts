@@ -5,11 +5,12 @@
 import Adw from 'gi://Adw';
 import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
+import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
 import { _ } from '../shared/i18n.js';
 import { parseSkipTypes } from '../shared/skip-types.js';
-import { compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
+import { baseName, compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import { appSettingsOrNull } from './app-settings.js';
 import { compressFiles, type CompressDefaults } from './job-actions.js';
@@ -22,10 +23,6 @@ Gio._promisify(Gtk.FileDialog.prototype, 'select_folder', 'select_folder_finish'
 /** How many finished compression jobs the history shows. */
 const HISTORY_ROWS = 20;
 
-/** The last element of a path, for a row's title (the whole path is its subtitle). */
-function baseName(path: string): string {
-    return path.replace(/\/+$/, '').split('/').at(-1) || path;
-}
 
 /** A finished compression, decompression or verification: sizes and ratio, or what happened. */
 class HistoryRow extends Adw.ActionRow {
@@ -35,7 +32,7 @@ class HistoryRow extends Adw.ActionRow {
 
     constructor(job: JobInfo) {
         const subject = jobSubject(job);
-        super({ title: baseName(subject), subtitle_lines: 3, title_lines: 1 });
+        super({ title: baseName(subject), subtitle_lines: 3, title_lines: 1, activatable: true });
         this.add_prefix(new Gtk.Image({ icon_name: stateIcon(job), valign: Gtk.Align.CENTER,
             accessible_role: Gtk.AccessibleRole.PRESENTATION }));
         const result = job.state === 'succeeded' ? compressionResult(job) : null;
@@ -43,6 +40,11 @@ class HistoryRow extends Adw.ActionRow {
         this.subtitle = [operationLabel(job.operation), result ?? `${jobStateLabel(job.state)} — ${job.message}`,
             formatTime(job.endTime)].join(' · ');
         this.tooltip_text = subject;
+        this.add_suffix(new Gtk.Image({ icon_name: 'go-next-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        // The details (the daemon's words and the log) open over the window.
+        this.connect('activated', () => {
+            this.activate_action('app.show-job', new GLib.Variant('s', job.path));
+        });
     }
 }
 

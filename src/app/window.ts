@@ -18,7 +18,8 @@ const DASHBOARD = '';
 const JOBS = ':jobs';
 /** Not a pool name: those begin with a letter. */
 const DISKS = ':disks';
-const COMPRESSION = ':compression';
+/** The Compression page's name for showSection. */
+export const COMPRESSION = ':compression';
 
 export class SettingsWindow extends Adw.ApplicationWindow {
     static {

@@ -31,6 +31,14 @@ export function isFileJob(job: Pick<JobInfo, 'operation'>): boolean {
     return FILE_OPERATIONS.includes(job.operation);
 }
 
+/** Whole percent saved; never "100 %" while something is left. */
+export function savedPercent(before: number, after: number): number {
+    if (before <= 0)
+        return 0;
+    const saved = Math.round((1 - after / before) * 100);
+    return after > 0 ? Math.min(99, saved) : saved;
+}
+
 /**
  * "1.2 MB → 410 kB · 66 % smaller" for an ended compression job, from the
  * sizes the daemon reports; null when it reported none (nothing done).
@@ -41,9 +49,14 @@ export function compressionResult(job: Pick<JobInfo, 'operation' | 'sizeBefore' 
     const sizes = format(_('%s → %s'), GLib.format_size(job.sizeBefore), GLib.format_size(job.sizeAfter));
     if (job.operation !== 'file-compress')
         return sizes;
-    const saved = Math.round((1 - job.sizeAfter / job.sizeBefore) * 100);
+    const saved = savedPercent(job.sizeBefore, job.sizeAfter);
     // Translators: the result of compressing, e.g. "1.2 MB → 410 kB · 66 % smaller".
     return saved >= 0 ? format(_('%s · %d %% smaller'), sizes, saved) : format(_('%s · %d %% larger'), sizes, -saved);
+}
+
+/** The last element of a path, for a title (the whole path goes in a subtitle or tooltip). */
+export function baseName(path: string): string {
+    return path.replace(/\/+$/, '').split('/').at(-1) || path;
 }
 
 /** "Scrub of tank" */

@@ -31,6 +31,8 @@ export const JobInfoSchema = z.object({
     // Absent from daemons older than the compression page.
     SizeBefore: u64.default(0),
     SizeAfter: u64.default(0),
+    Outputs: z.array(z.custom<Uint8Array>(v => v instanceof Uint8Array, 'a path as bytes')).default([]),
+    UndoKind: z.enum(['', 'remove-copies', 'restore-originals']).default(''),
 }).transform(j => ({
     operation: j.Operation,
     objects: j.Objects,
@@ -51,6 +53,10 @@ export const JobInfoSchema = z.object({
     /** Compression jobs once ended: total size of the files done, before and after (0: none or not applicable). */
     sizeBefore: j.SizeBefore,
     sizeAfter: j.SizeAfter,
+    /** Compression jobs: the files they created (paths as bytes). */
+    outputs: j.Outputs,
+    /** How the result can be undone ('' when it cannot). */
+    undoKind: j.UndoKind,
 }));
 export type JobProperties = z.output<typeof JobInfoSchema>;
 export interface JobInfo extends JobProperties {

@@ -191,6 +191,10 @@ describe('compression', () => {
         // The sizes as numbers (the app's history shows the ratio from them): all ten originals, and what replaced them.
         expect(compressed.SizeBefore).toBe(originalsSize);
         expect(compressed.SizeAfter).toBe(names.reduce((sum, n) => sum + sizeOf(withSuffix(n, '.zst')), 0));
+        // What "Show in Files" selects and "Undo" decompresses back: each .zst, in the order given.
+        const bytesOf = (n: string | Uint8Array): number[] => [...(typeof n === 'string' ? enc(n) : n)];
+        expect((compressed.Outputs as Uint8Array[]).map(o => [...o])).toEqual(names.map(n => bytesOf(withSuffix(n, '.zst'))));
+        expect(compressed.UndoKind).toBe('restore-originals');
         for (const n of names) {
             const zst = withSuffix(n, '.zst');
             expect(exists(n)).withContext(`${String(n)} replaced`).toBeFalse();
@@ -477,6 +481,8 @@ describe('compression', () => {
         expect(exists(`${dir}/server.LOG.zst`)).toBeFalse();
         expect(exists(`${dir}/notes.txt.zst`)).toBeTrue();
         expect(job.SizeBefore).withContext('only what was compressed counts').toBe(sizeOf(`${dir}/notes.txt`));
+        expect((job.Outputs as Uint8Array[]).map(o => new TextDecoder().decode(o))).toEqual([`${dir}/notes.txt.zst`]);
+        expect(job.UndoKind).withContext('the originals were kept').toBe('remove-copies');
         const bad = await call('Compress', [`${dir}/server.LOG`], { skip_types: new GLib.Variant('as', ['../etc']) });
         expect(bad.ok).toBeFalse();
         expect(bad.ok ? '' : bad.error).toBe('com.sigmavault.Error.InvalidArgument');

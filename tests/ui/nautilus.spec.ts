@@ -191,9 +191,14 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
 
     it('Compress in it starts a real job on the real daemon, as the user Files runs as: report.txt.zst appears beside report.txt', async () => {
         const text = readText(FILE);
+        settings.calls.length = 0;
         await x('xdotool', 'key', 'Return');
         await waitFor('the provider to start the job', () => log().includes(`Compress of ${FILE} started as /com/sigmavault/`),
             15000, 100);
+        // SigmaVault Settings is handed the job, to post its notification when it ends.
+        const job = new RegExp(`Compress of ${FILE} started as (/com/sigmavault/Daemon/jobs/\\d+)`).exec(log())?.[1];
+        await waitFor('watch-job on the Settings stand-in', () => settings.calls.length > 0, 15000, 100);
+        expect(settings.calls).toEqual([{ action: 'watch-job', parameter: [job] }]);
         await waitFor(`${FILE}.zst`, () => GLib.file_test(`${FILE}.zst`, GLib.FileTest.IS_REGULAR), 60000, 200);
         expect(await check(['zstd', '-dc', '--', `${FILE}.zst`])).toBe(text);
         expect(readText(FILE)).toBe(text);

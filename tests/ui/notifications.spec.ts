@@ -1,9 +1,11 @@
 // Background mode end to end: the installed app runs with --background in a
 // GNOME Shell session, the daemon reports a pool getting worse, the Shell
 // shows the app's notification once, and its action opens the app on that
-// pool.
+// pool. Then compression jobs: the result with Show in Files (the real
+// Files) and Undo, done as the user.
+import GLib from 'gi://GLib';
 import { readDaemon } from '../../src/shared/daemon-client.js';
-import { check, waitFor } from '../harness/process.js';
+import { check, waitFor, writeFile } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
@@ -22,6 +24,29 @@ const NOTIFICATIONS = `(() => {
                 out.push({ title: n.title ?? '', body: n.body ?? '' });
     return out;
 })()`;
+
+function readText(path: string): string {
+    return new TextDecoder().decode(GLib.file_get_contents(path)[1]);
+}
+
+/** The app's notifications with their buttons. */
+const NOTICES_WITH_ACTIONS = `(() => {
+    const out = [];
+    for (const source of Main.messageTray.getSources())
+        if (source.title === 'SigmaVault Settings')
+            for (const n of source.notifications)
+                out.push({ title: n.title ?? '', body: n.body ?? '', actions: (n.actions ?? []).map(a => a.label) });
+    return out;
+})()`;
+
+/** Activates the button \`label\` of the app's notification titled \`title\`. */
+function pressButton(title: string, label: string): string {
+    return `(() => {
+        const n = Main.messageTray.getSources().flatMap(s => s.notifications).find(x => x.title === ${JSON.stringify(title)});
+        n.actions.find(a => a.label === ${JSON.stringify(label)}).activate();
+        return true;
+    })()`;
+}
 
 const WINDOW_TITLES = `global.get_window_actors().filter(a => a.is_mapped()).map(a => a.meta_window.get_title())`;
 
@@ -163,4 +188,92 @@ describe('pool health notifications', () => {
             (await check(['sigmavaultctl', 'job', 'list'])).split('\n').filter(l => l.includes('data')).length > before,
         20000, 250);
     }, 120000);
+
+    describe('when a compression job ends', () => {
+        interface Notice { title: string; body: string; actions: string[] }
+        const notices = async (): Promise<Notice[]> => await shell?.eval(NOTICES_WITH_ACTIONS) as Notice[];
+        const noticeTitled = (title: string): Promise<Notice> => waitFor(`the notification "${title}"`, async () =>
+            (await notices()).find(n => n.title === title), 30000, 250);
+        let documents = '';
+        let trash = '';
+        const text = 'Family photo index: 2019, 2020, 2021, summer, winter, birthdays.\n'.repeat(4000);
+
+        beforeAll(async () => {
+            const env = (session as TestSession).envRecord();
+            documents = GLib.build_filenamev([env.HOME ?? '', 'Documents']);
+            trash = GLib.build_filenamev([env.XDG_DATA_HOME ?? '', 'Trash', 'files']);
+            GLib.mkdir_with_parents(documents, 0o755);
+            await shell?.eval('for (const s of Main.messageTray.getSources()) s.destroy(); true');
+        });
+
+        it('says "Compressed 1 file" with the sizes, and Undo moves the copy to the Trash, the original untouched', async () => {
+            const file = GLib.build_filenamev([documents, 'index.txt']);
+            writeFile(file, text);
+            await check(['sigmavaultctl', 'compress', file, '--wait']);
+            const notice = await noticeTitled('Compressed 1 file');
+            expect(notice.body).toMatch(/ → .* \(\d+ % smaller\)$/);
+            expect(notice.actions).toEqual(['Show in Files', 'Undo']);
+            await shell?.eval('Main.panel.statusArea.dateMenu.menu.open(0); true');
+            await shell?.screenshot('notification-compressed', [240, 0, 800, 420]);
+            await shell?.eval('Main.panel.statusArea.dateMenu.menu.close(0); true');
+
+            await shell?.eval(pressButton('Compressed 1 file', 'Undo'));
+            await waitFor('the copy to be in the Trash', () => GLib.file_test(`${trash}/index.txt.zst`, GLib.FileTest.IS_REGULAR), 15000, 250);
+            expect(GLib.file_test(`${file}.zst`, GLib.FileTest.EXISTS)).toBeFalse();
+            expect(readText(file)).toBe(text);
+            await noticeTitled('Undone');
+        }, 120000);
+
+        it('Undo after Compress and Replace Originals decompresses the original back, byte for byte', async () => {
+            const file = GLib.build_filenamev([documents, 'letters.txt']);
+            writeFile(file, text);
+            await check(['sigmavaultctl', 'compress', file, '--replace', '--wait']);
+            expect(GLib.file_test(file, GLib.FileTest.EXISTS)).toBeFalse();
+            const notice = await waitFor('the notification of letters.txt', async () =>
+                (await notices()).find(n => n.title === 'Compressed 1 file' && n.actions.includes('Undo')), 30000, 250);
+            expect(notice.actions).toEqual(['Show in Files', 'Undo']);
+            await shell?.eval(pressButton('Compressed 1 file', 'Undo'));
+            await waitFor('letters.txt to be back', () => GLib.file_test(file, GLib.FileTest.IS_REGULAR) &&
+                !GLib.file_test(`${file}.zst`, GLib.FileTest.EXISTS), 60000, 250);
+            expect(readText(file)).toBe(text);
+            // The decompression that undid it is announced too.
+            await noticeTitled('Decompressed 1 file');
+        }, 120000);
+
+        it('Show in Files opens the folder in the real Files (org.freedesktop.FileManager1.ShowItems)', async () => {
+            session?.spawn('nautilus', ['nautilus', '--gapplication-service'], { ...TestShell.clientEnv(), GSETTINGS_BACKEND: 'memory' });
+            const file = GLib.build_filenamev([documents, 'budget.txt']);
+            writeFile(file, text);
+            await check(['sigmavaultctl', 'compress', file, '--wait']);
+            await waitFor('the notification of budget.txt', async () =>
+                (await notices()).some(n => n.title === 'Compressed 1 file'), 30000, 250);
+            await shell?.eval(pressButton('Compressed 1 file', 'Show in Files'));
+            const titles = await waitFor('a Files window on Documents', async () => {
+                const t = await shell?.eval(WINDOW_TITLES) as string[];
+                return t.some(x => x.startsWith('Documents')) ? t : undefined;
+            }, 45000, 500);
+            expect(titles.some(x => x.startsWith('Documents'))).toBeTrue();
+            await new Promise(r => setTimeout(r, 1500));
+            await shell?.screenshot('notification-show-in-files');
+        }, 120000);
+
+        it('clicking the notification opens the job\'s details in SigmaVault Settings', async () => {
+            const file = GLib.build_filenamev([documents, 'summary.txt']);
+            writeFile(file, text);
+            await check(['sigmavaultctl', 'compress', file, '--wait']);
+            await noticeTitled('Compressed 1 file');
+            // Files from the spec before would cover the window.
+            await shell?.eval(`global.get_window_actors().map(a => a.meta_window)
+                .filter(w => w.get_title()?.startsWith('Documents')).forEach(w => w.delete(global.get_current_time())); true`);
+            await shell?.eval(`(() => {
+                const n = Main.messageTray.getSources().flatMap(s => s.notifications).find(x => x.title === 'Compressed 1 file');
+                n.activate();
+                return true;
+            })()`);
+            await waitFor('the Compression page', async () =>
+                (await shell?.eval(WINDOW_TITLES) as string[]).includes('Compression — SigmaVault Settings'), 20000, 250);
+            await new Promise(r => setTimeout(r, 1500));
+            await shell?.screenshot('notification-job-details');
+        }, 60000);
+    });
 });

@@ -9,6 +9,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { formatSize } from '../../shared/format.js';
+import { savedPercent } from '../../shared/job-format.js';
 import { z } from '../../shared/vendor/zod.js';
 import { audit } from '../audit.js';
 import { DaemonError, failed, invalidArgument, notAuthorized, notFound, toolUnavailable } from '../errors.js';
@@ -22,6 +23,7 @@ import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, P
 import { type HelperEvent, type HelperRequest, type Inspected, type Operation, parseEvent, PathBytesSchema } from './protocol.js';
 import { SKIP_TYPE } from '../../shared/skip-types.js';
 import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
+import { MAX_OUTPUTS } from '../jobs/history.js';
 
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
 Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
@@ -130,7 +132,7 @@ class Slots {
     }
 }
 
-interface Summary {
+export interface Summary {
     done: number;
     skipped: number;
     failed: string[];
@@ -138,6 +140,26 @@ interface Summary {
     after: number;
     skippedReasons: string[];
     dictionaries: { path: string; files: number }[];
+    /** Files written, dictionaries included. */
+    outputs: Uint8Array[];
+    /** Done files whose original was removed, and folders archived. */
+    replaced: number;
+    folders: number;
+}
+
+/**
+ * How the result can be undone: copies beside kept originals can go to the
+ * Trash; single files replaced by their .zst can be decompressed back. A
+ * folder archive (its folder kept) counts as a copy; anything else mixed,
+ * failed or partial is not offered.
+ */
+export function undoKind(op: Operation, s: Summary): 'remove-copies' | 'restore-originals' | undefined {
+    if (op === 'verify' || s.done === 0 || s.failed.length > 0 || s.outputs.length > MAX_OUTPUTS)
+        return undefined;
+    if (s.replaced === 0)
+        return 'remove-copies';
+    // Decompressed files replacing their .zst would need compressing again.
+    return op === 'compress' && s.replaced === s.done && s.folders === 0 && s.dictionaries.length === 0 ? 'restore-originals' : undefined;
 }
 
 /** "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)" and the like. */
@@ -145,7 +167,7 @@ export function summarize(op: Operation, s: Summary): string {
     const files = (n: number): string => `${n} ${n === 1 ? 'file' : 'files'}`;
     const parts: string[] = [];
     if (op === 'compress' && s.done > 0) {
-        const saved = s.before > 0 ? Math.round((1 - s.after / s.before) * 100) : 0;
+        const saved = savedPercent(s.before, s.after);
         parts.push(`Compressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)} (${saved >= 0 ? `${saved} % smaller` : `${-saved} % larger`})`);
     } else if (op === 'decompress' && s.done > 0) {
         parts.push(`Decompressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)}`);
@@ -347,7 +369,8 @@ export class Compression {
                 // the helper has ended already
             }
         };
-        const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [], dictionaries: [] };
+        const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [], dictionaries: [],
+            outputs: [], replaced: 0, folders: 0 };
         let total = 0;
         let cancelled = false;
         const stdoutPipe = proc.get_stdout_pipe();
@@ -389,9 +412,11 @@ export class Compression {
             return { state: 'failed', message: `The compression helper was killed (signal ${proc.get_term_sig()}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
         }
         const sizes = op === 'verify' ? undefined : { before: summary.before, after: summary.after };
+        const outputs = summary.outputs;
         if (status !== 0)
-            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}`, sizes };
-        return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary), sizes };
+            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}`, sizes, outputs };
+        return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary), sizes, outputs,
+            undo: undoKind(op, summary) };
     }
 
     /** Applies one helper event to the job; true when the helper reports it was cancelled. */
@@ -418,6 +443,8 @@ export class Compression {
             return false;
         case 'dictionary':
             s.dictionaries.push({ path: event.path, files: event.files });
+            if (event.output)
+                s.outputs.push(Uint8Array.from(event.output));
             return false;
         case 'result':
             switch (event.outcome) {
@@ -425,6 +452,12 @@ export class Compression {
                 s.done++;
                 s.before += event.before;
                 s.after += event.after;
+                if (event.output)
+                    s.outputs.push(Uint8Array.from(event.output));
+                if (event.replaced)
+                    s.replaced++;
+                if (event.folder)
+                    s.folders++;
                 control.log(event.message);
                 break;
             case 'skipped':

@@ -523,6 +523,11 @@ interface Result {
     readonly message: string;
     readonly before: number;
     readonly after: number;
+    /** The file written, as bytes (outcome done). */
+    readonly output?: number[];
+    /** The original was removed after its copy was verified. */
+    readonly replaced?: boolean;
+    readonly folder?: boolean;
 }
 
 function changedFailure(path: string): FileFailure {
@@ -570,7 +575,7 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
         log(format(_('%s: verified (SHA-256 %s).'), display(final), original.digest));
         if (request.replace)
             await replaceOriginal(t, final);
-        return { outcome: 'done', before: t.stat.size, after,
+        return { outcome: 'done', before: t.stat.size, after, output: [...toBytes(final)], replaced: request.replace,
             message: format(_('%s → %s'), display(t.path), display(final)) };
     } finally {
         removeQuietly(temp);
@@ -634,7 +639,8 @@ async function compressFolder(t: Target, decision: Decision, request: HelperRequ
         log(format(_('%s: verified (SHA-256 of the tar stream %s).'), display(final), stream.digest));
         if (request.replace)
             log(format(_('%s: folders are not removed after compressing; delete it yourself once you have checked the archive.'), display(t.path)));
-        return { outcome: 'done', before: stream.bytes, after, message: format(_('%s → %s'), display(t.path), display(final)) };
+        return { outcome: 'done', before: stream.bytes, after, output: [...toBytes(final)], replaced: false, folder: true,
+            message: format(_('%s → %s'), display(t.path), display(final)) };
     } finally {
         removeQuietly(temp);
     }
@@ -710,7 +716,8 @@ async function decompressFile(t: Target, request: HelperRequest, log: (m: string
         log(format(_('%s: verified (SHA-256 %s).'), display(final), written.digest));
         if (request.replace)
             await replaceOriginal(t, final);
-        return { outcome: 'done', before: t.stat.size, after: written.bytes, message: format(_('%s → %s'), display(t.path), display(final)) };
+        return { outcome: 'done', before: t.stat.size, after: written.bytes, output: [...toBytes(final)], replaced: request.replace,
+            message: format(_('%s → %s'), display(t.path), display(final)) };
     } finally {
         removeQuietly(temp);
     }
@@ -824,7 +831,7 @@ async function work(request: HelperRequest): Promise<void> {
                         if (dictionary === null) {
                             dictionary = await trainDictionary(GLib.path_get_dirname(t.path), group, request, log);
                             trained.set(group, dictionary);
-                            emit({ type: 'dictionary', path: display(dictionary), files: group.length });
+                            emit({ type: 'dictionary', path: display(dictionary), files: group.length, output: [...toBytes(dictionary)] });
                         }
                     }
                     result = await compressFile(t, decision, dictionary, request, log);

@@ -50,7 +50,7 @@ export const HelperEventSchema = z.discriminatedUnion('type', [
     z.object({ type: z.literal('progress'), done: z.number().nonnegative() }),
     z.object({ type: z.literal('log'), message: z.string() }),
     /** A dictionary trained for `files` files and stored at `path`. */
-    z.object({ type: z.literal('dictionary'), path: z.string(), files: z.number().int().positive() }),
+    z.object({ type: z.literal('dictionary'), path: z.string(), files: z.number().int().positive(), output: PathBytesSchema.optional() }),
     z.object({
         type: z.literal('result'),
         path: z.string(),
@@ -58,6 +58,12 @@ export const HelperEventSchema = z.discriminatedUnion('type', [
         message: z.string(),
         before: z.number().nonnegative(),
         after: z.number().nonnegative(),
+        /** The file written (outcome done). */
+        output: PathBytesSchema.optional(),
+        /** The original was removed after its verified copy was written (replace). */
+        replaced: z.boolean().optional(),
+        /** A folder, archived as .tar.zst. */
+        folder: z.boolean().optional(),
     }),
 ]);
 export type HelperEvent = z.infer<typeof HelperEventSchema>;

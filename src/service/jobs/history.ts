@@ -10,6 +10,8 @@ export type JobState = (typeof JOB_STATES)[number];
 export const HISTORY_LIMIT = 100;
 /** How many log lines a job keeps. */
 export const LOG_LIMIT = 50;
+/** How many created files a job lists (Job1.Outputs). */
+export const MAX_OUTPUTS = 1000;
 
 const count = z.number().int().nonnegative();
 
@@ -32,6 +34,10 @@ export const JobRecordSchema = z.object({
     /** Compression jobs: total size of the files done, before and after (absent in older histories). */
     sizeBefore: count.optional(),
     sizeAfter: count.optional(),
+    /** Compression jobs: the files they created (paths as bytes), at most MAX_OUTPUTS. */
+    outputs: z.array(z.array(z.number().int().min(0).max(255)).min(1)).max(MAX_OUTPUTS).optional(),
+    /** How the job's result can be undone (see Job1.UndoKind). */
+    undo: z.enum(['remove-copies', 'restore-originals']).optional(),
 }).strict();
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

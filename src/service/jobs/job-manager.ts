@@ -12,7 +12,7 @@ import { ErrorName } from '../../shared/dbus-names.js';
 import { ExportedInterface, interfaceInfo } from '../objects/exported-interface.js';
 import { parseOptions } from '../options.js';
 import { authorize, callerOf, type PolkitAction } from '../polkit.js';
-import { bounded, isFinished, type JobRecord, type JobState, LOG_LIMIT, parseHistory, serializeHistory } from './history.js';
+import { bounded, isFinished, type JobRecord, type JobState, LOG_LIMIT, MAX_OUTPUTS, parseHistory, serializeHistory } from './history.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import { ExportedObject, type ObjectServer } from '../objects/object-server.js';
 
@@ -54,6 +54,9 @@ export interface JobOutcome {
     readonly message: string;
     /** Compression jobs: total size of the files done, before and after. */
     readonly sizes?: { readonly before: number; readonly after: number };
+    /** Files the job created (compression), and how its result can be undone. */
+    readonly outputs?: readonly Uint8Array[];
+    readonly undo?: JobRecord['undo'];
 }
 
 const nowUs = (): number => GLib.get_real_time();
@@ -121,6 +124,8 @@ export class Job implements JobControl {
             Log: new GLib.Variant('as', r.log),
             SizeBefore: new GLib.Variant('t', r.sizeBefore ?? 0),
             SizeAfter: new GLib.Variant('t', r.sizeAfter ?? 0),
+            Outputs: new GLib.Variant('aay', (r.outputs ?? []).map(o => Uint8Array.from(o))),
+            UndoKind: new GLib.Variant('s', r.undo ?? ''),
         });
     }
 
@@ -164,6 +169,8 @@ export class Job implements JobControl {
             progress: outcome.state === 'succeeded' ? 1 : this.record.progress,
             bytesDone: outcome.state === 'succeeded' ? this.record.bytes : this.record.bytesDone,
             ...outcome.sizes ? { sizeBefore: toU64(outcome.sizes.before), sizeAfter: toU64(outcome.sizes.after) } : {},
+            ...outcome.outputs && outcome.outputs.length > 0 ? { outputs: outcome.outputs.slice(0, MAX_OUTPUTS).map(o => [...o]) } : {},
+            ...outcome.undo ? { undo: outcome.undo } : {},
         };
         this.log(outcome.message);
         this.iface.emitSignal('Completed', new GLib.Variant('(bs)', [outcome.state === 'succeeded', outcome.message]));
