@@ -12,6 +12,7 @@ import type GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk?version=4.0';
 import type { CompressionPage as CompressionPageType } from '../../src/app/compression-page.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
+import type { JobDetailsDialog as JobDetailsDialogType } from '../../src/app/job-details-dialog.js';
 import { type InstalledApp, loadApp, settle, shootVariants, startAppSession } from '../harness/app-session.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, run, waitFor } from '../harness/process.js';
@@ -192,4 +193,31 @@ describe('SigmaVault Settings: compression page', () => {
         expect(info?.log.some(l => l.includes('as you asked'))).withContext('the daemon chose the level').toBeFalse();
         expect((await shoot('history')).length).toBe(4);
     }, 120000);
+
+    it('shows a finished job in full: the daemon\'s words, sizes and its log (Show Details)', async () => {
+        const { JobDetailsDialog } = await import(installedModule('app/job-details-dialog.js')) as
+            { JobDetailsDialog: typeof JobDetailsDialogType };
+        const job = store.jobs.find(j => j.lock.includes('page-guide.txt') && j.state === 'succeeded');
+        if (job === undefined)
+            throw new Error('the page-guide.txt job is not in the history');
+        const dialog = new JobDetailsDialog(job, null);
+        dialog.present(win);
+        await settle(win);
+        const shown = visibleTexts(dialog);
+        expect(shown).toContain('Compression of page-guide.txt and 1 more');
+        expect(shown).toContain(job.message);
+        expect(shown.some(t => /% smaller$/.test(t))).toBeTrue();
+        expect(shown).toContain(job.log.join('\n'));
+        dialog.force_close();
+        const saved = await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot,
+            prepare: async w => {
+                w.showSection(':compression');
+                new JobDetailsDialog(job, null).present(w);
+                await settle(w);
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `compression-job-details-${size}-${scheme}.png`]),
+        });
+        expect(saved.length).toBe(4);
+    }, 60000);
 });
