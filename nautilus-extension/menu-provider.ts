@@ -8,7 +8,7 @@
 //    dialog lives in the app because this module must not use Gtk, and
 //    because the snapshot copies are read there, as the user;
 //  - a "SigmaVault" submenu on any local files and folders (one or many):
-//    Compress, Compress and Replace Originals, Decompress (.zst files) and
+//    Compress, Compress and Replace Originals, Decompress (.zst and .tar.zst files) and
 //    Verify (.zst and .tar.zst files). It calls the daemon's Manager1
 //    directly, which runs the work as the caller; the job's outcome is told
 //    by SigmaVault Settings' background mode, not here.
@@ -30,7 +30,7 @@ import GObject from 'gi://GObject';
 import Nautilus from 'gi://Nautilus';
 import { GETTEXT_PACKAGE, LOCALEDIR } from '../src/shared/config.js';
 import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../src/shared/dbus-names.js';
-import { isDictionaryName, isFolderArchiveName, isTempName, isZstdName } from '../src/shared/compressed-names.js';
+import { isDictionaryName, isTempName, isZstdName } from '../src/shared/compressed-names.js';
 import { locate } from '../src/shared/mount-lookup.js';
 
 // Our own text domain, bound without touching Nautilus's default domain.
@@ -66,8 +66,8 @@ export interface CompressionChoice {
  * Pure: the actions that make sense for every item of a selection.
  * Compress: nothing compressed already (a .zst would only be skipped) and
  * no dictionary (removing one with "replace" would leave the files that
- * need it undecodable). Decompress: only .zst files; not folder archives,
- * which the daemon cannot unpack yet. Verify: .zst and .tar.zst files.
+ * need it undecodable). Decompress and Verify: .zst and .tar.zst files
+ * (an archive unpacks to its folder).
  * Temporary files of a running job get nothing.
  */
 export function compressionChoice(selection: readonly Selected[]): CompressionChoice {
@@ -77,7 +77,7 @@ export function compressionChoice(selection: readonly Selected[]): CompressionCh
     const zstdFile = (s: Selected): boolean => !s.directory && isZstdName(s.name);
     return {
         compress: selection.every(s => !isZstdName(s.name) && !(!s.directory && isDictionaryName(s.name))),
-        decompress: selection.every(s => zstdFile(s) && !isFolderArchiveName(s.name)),
+        decompress: selection.every(zstdFile),
         verify: selection.every(zstdFile),
     };
 }

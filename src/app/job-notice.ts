@@ -76,7 +76,7 @@ export function fileUri(path: Uint8Array): string {
     let out = 'file://';
     for (const b of path) {
         const c = String.fromCharCode(b);
-        out += /[A-Za-z0-9\-._~/!$&'()*+,;=:@]/.test(c) && b < 0x80 ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+        out += /[A-Za-z0-9\-._~/!$&()*+,;=:@]/.test(c) && b < 0x80 ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
     }
     return out;
 }

@@ -37,6 +37,14 @@ function contents(path: string | Uint8Array): Uint8Array {
     return bytes;
 }
 
+function childNames(path: string): string[] {
+    const names: string[] = [];
+    const e = Gio.File.new_for_path(path).enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    for (let i = e.next_file(null); i !== null; i = e.next_file(null))
+        names.push(i.get_name());
+    return names;
+}
+
 function exists(path: string | Uint8Array): boolean {
     return fileOf(path).query_exists(null);
 }
@@ -192,8 +200,7 @@ describe('compression', () => {
         expect(compressed.SizeBefore).toBe(originalsSize);
         expect(compressed.SizeAfter).toBe(names.reduce((sum, n) => sum + sizeOf(withSuffix(n, '.zst')), 0));
         // What "Show in Files" selects and "Undo" decompresses back: each .zst, in the order given.
-        const bytesOf = (n: string | Uint8Array): number[] => [...(typeof n === 'string' ? enc(n) : n)];
-        expect((compressed.Outputs as Uint8Array[]).map(o => [...o])).toEqual(names.map(n => bytesOf(withSuffix(n, '.zst'))));
+        expect((compressed.Outputs as Uint8Array[]).map(o => [...o])).toEqual(names.map(n => [...bytesOf(withSuffix(n, '.zst'))]));
         expect(compressed.UndoKind).toBe('restore-originals');
         for (const n of names) {
             const zst = withSuffix(n, '.zst');
@@ -265,6 +272,29 @@ describe('compression', () => {
         expect(bad.Message).toMatch(/1 file failed: Decoding failed/);
     }, 60000);
 
+    it('round-trips a sparse file of over 4 GiB, and it comes back sparse', async () => {
+        const dir = `${ROOT}/sparse-5g`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        const file = `${dir}/disk.img`;
+        await check(['truncate', '-s', '5G', '--', file]);
+        for (const seek of ['0', '4700']) // MiB: data at the start and past 4 GiB
+            await check(['dd', 'if=/usr/share/doc/bash/README.abs-guide', `of=${file}`, 'bs=1M', `seek=${seek}`, 'conv=notrunc', 'status=none']);
+        const sum = async (p: string): Promise<string> => (await check(['sha256sum', '-b', '--', p])).split(' ')[0] ?? '';
+        const original = await sum(file);
+        const packed = await runJob('Compress', [file], {}, 900000);
+        expect(packed.State).withContext(String(packed.Message)).toBe('succeeded');
+        expect(packed.SizeBefore).toBe(5 * 1024 ** 3);
+        expect(sizeOf(`${file}.zst`)).toBeLessThan(64 * 1024 * 1024);
+        await check(['mv', '-T', '--', file, `${dir}/disk.orig`]);
+        const unpacked = await runJob('Decompress', [`${file}.zst`], {}, 900000);
+        expect(unpacked.State).withContext(String(unpacked.Message)).toBe('succeeded');
+        expect(sizeOf(file)).toBe(5 * 1024 ** 3);
+        expect(await sum(file)).toBe(original);
+        const blocks = Number((await check(['stat', '-c', '%b', '--', file])).trim());
+        expect(blocks * 512).withContext('holes stay holes').toBeLessThan(256 * 1024 * 1024);
+        await run(['rm', '-rf', '--', dir]);
+    }, 1000000);
+
     it('archives a folder as a verified .tar.zst that tar extracts to the same tree', async () => {
         const dir = `${ROOT}/folder`;
         GLib.mkdir_with_parents(`${dir}/Docs/sub`, 0o755);
@@ -278,6 +308,44 @@ describe('compression', () => {
         await check(['diff', '-r', '--no-dereference', '--', `${dir}/Docs`, `${dir}/out/Docs`]);
         expect(GLib.file_test(`${dir}/out/Docs/link-to-passwd`, GLib.FileTest.IS_SYMLINK)).withContext('links stay links').toBeTrue();
     }, 60000);
+
+    it('unpacks a .tar.zst back to its folder, never over an existing one, and leaves nothing when the archive is damaged', async () => {
+        const dir = `${ROOT}/unpack`;
+        GLib.mkdir_with_parents(`${dir}/Photos/2024`, 0o755);
+        await check(['cp', '-r', '--', '/usr/share/doc/bash', `${dir}/Photos/2024/`]);
+        await check(['ln', '-s', '2024/bash/copyright', `${dir}/Photos/latest`]);
+        await check(['chmod', '750', '--', `${dir}/Photos/2024`]);
+        const packed = await runJob('Compress', [`${dir}/Photos`]);
+        expect(packed.State).withContext(String(packed.Message)).toBe('succeeded');
+        // The folder is still there: unpacking would overwrite it, so it is refused before any job.
+        const refused = await call('Decompress', [`${dir}/Photos.tar.zst`]);
+        expect(refused.ok ? '' : refused.message).toContain('already exists; nothing would be overwritten');
+        await check(['mv', '-T', '--', `${dir}/Photos`, `${dir}/Photos.orig`]);
+        const job = await runJob('Decompress', [`${dir}/Photos.tar.zst`], { replace: new GLib.Variant('b', true) });
+        expect(job.State).withContext(String(job.Message)).toBe('succeeded');
+        await check(['diff', '-r', '--no-dereference', '--', `${dir}/Photos.orig`, `${dir}/Photos`]);
+        expect(GLib.file_test(`${dir}/Photos/latest`, GLib.FileTest.IS_SYMLINK)).withContext('links stay links').toBeTrue();
+        expect((await check(['stat', '-c', '%a', '--', `${dir}/Photos/2024`])).trim()).toBe('750');
+        expect(exists(`${dir}/Photos.tar.zst`)).withContext('replace removed the archive').toBeFalse();
+        expect((job.Outputs as Uint8Array[]).map(o => new TextDecoder().decode(o))).toEqual([`${dir}/Photos`]);
+        expect(job.UndoKind).toBe('');
+
+        // An archive someone else made, of two loose files: they land in a folder named after it.
+        await check(['tar', '--zstd', '-cf', `${dir}/loose.tar.zst`, '-C', '/usr/share/doc/bash', '--', 'copyright', 'README.abs-guide']);
+        const loose = await runJob('Decompress', [`${dir}/loose.tar.zst`]);
+        expect(loose.State).withContext(String(loose.Message)).toBe('succeeded');
+        expect(childNames(`${dir}/loose`).sort()).toEqual(['README.abs-guide', 'copyright']);
+        expect(loose.UndoKind).withContext('the archive was kept: the folder can go to the Trash').toBe('remove-copies');
+
+        // Damaged: zstd's checksum fails; no folder, no temporary left.
+        const bytes = contents(`${dir}/loose.tar.zst`);
+        bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+        GLib.file_set_contents(`${dir}/broken.tar.zst`, bytes);
+        const broken = await runJob('Decompress', [`${dir}/broken.tar.zst`]);
+        expect(broken.State).toBe('failed');
+        expect(exists(`${dir}/broken`)).toBeFalse();
+        expect(leftovers(dir)).toEqual([]);
+    }, 120000);
 
     it('trains a dictionary for many small similar files, stores it beside them and finds it by ID to decompress', async () => {
         const dir = `${ROOT}/json`;
@@ -405,6 +473,67 @@ describe('compression', () => {
         expect(exists(`${dir}/big.txt.zst`)).toBeFalse();
         expect(exists(`${dir}/big.txt`)).toBeTrue();
     }, 120000);
+
+    it('kill -9 of the helper or the daemon at random moments, 50 runs: the original or a verified .zst, never a partial file', async () => {
+        const dir = `${ROOT}/random-kills`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        const file = `${dir}/ledger.txt`;
+        await check(['bash', '-c', 'for i in $(seq 1 4); do cat /usr/share/doc/*/copyright; done | head -c 12000000 > "$1"', 'bash', file]);
+        const original = GLib.compute_checksum_for_data(GLib.ChecksumType.SHA256, contents(file)) ?? '';
+        const seed = Number(GLib.getenv('SIGMAVAULT_FAULT_SEED') ?? GLib.random_int_range(1, 2 ** 31 - 1));
+        const rand = GLib.Rand.new_with_seed(seed);
+        print(`# random kills: seed ${seed} (SIGMAVAULT_FAULT_SEED reproduces the run)`);
+        // How long one job takes here, so that kills fall before, during and after each step.
+        const t0 = GLib.get_monotonic_time();
+        const calibration = await runJob('Compress', [file]);
+        const jobMs = (GLib.get_monotonic_time() - t0) / 1000;
+        expect(calibration.State).toBe('succeeded');
+        GLib.unlink(`${file}.zst`);
+        const outcomes = new Map<string, number>();
+        for (let i = 0; i < 50; i++) {
+            const replace = rand.int_range(0, 2) === 1;
+            const target = rand.int_range(0, 2) === 1 ? 'helper' : 'daemon';
+            const delayMs = rand.double_range(0, 1.2 * jobMs);
+            const context = `run ${i} (seed ${seed}): kill the ${target} after ${Math.round(delayMs)} ms, replace ${String(replace)}`;
+            const job = jobOf(await call('Compress', [file], { replace: new GLib.Variant('b', replace) }));
+            await sleep(delayMs);
+            const pid = target === 'daemon' ? await sys.ownerPid(BUS_NAME) : (await helperPids())[0];
+            if (pid !== undefined && pid !== null && pid > 0)
+                await run(['kill', '-KILL', String(pid)]);
+            // The job's end (helper killed, or ended first), or the daemon back with the job reported.
+            const state = await waitFor(`the job to end, ${context}`, async () => {
+                const done = completed.get(job);
+                if (done)
+                    return done.success ? 'succeeded' : 'failed';
+                try {
+                    const props = await jobProps(job); // activates a killed daemon again
+                    return props.State === 'running' ? undefined : String(props.State);
+                } catch {
+                    return undefined;
+                }
+            }, 60000, 100);
+            outcomes.set(state, (outcomes.get(state) ?? 0) + 1);
+            await waitFor(`no temporaries, ${context}`, async () => {
+                await jobProps(job).catch(() => undefined); // the daemon cleans up when it starts
+                return leftovers(dir).length === 0;
+            }, 30000, 100);
+            const zst = exists(`${file}.zst`);
+            if (zst) {
+                const decoded = await run(['bash', '-c', 'zstd -dc -- "$1" | sha256sum -b', 'bash', `${file}.zst`]);
+                expect(decoded.stdout.split(' ')[0]).withContext(`${context}: ledger.txt.zst is whole`).toBe(original);
+            }
+            if (exists(file))
+                expect(GLib.compute_checksum_for_data(GLib.ChecksumType.SHA256, contents(file))).withContext(`${context}: the original`).toBe(original);
+            else
+                expect(zst).withContext(`${context}: with the original gone, its verified .zst is there`).toBeTrue();
+            // Back to the original alone for the next run.
+            if (!exists(file))
+                await check(['zstd', '-q', '-d', '--', `${file}.zst`]);
+            if (exists(`${file}.zst`))
+                GLib.unlink(`${file}.zst`);
+        }
+        print(`# random kills: ${JSON.stringify(Object.fromEntries(outcomes))} (one job: ${Math.round(jobMs)} ms)`);
+    }, 900000);
 
     it('gives an identical request the running job, shows bytes and rate, and queues beyond the number of cores', async () => {
         const dir = `${ROOT}/queue`;

@@ -274,14 +274,14 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(names).toEqual([module.COMPRESS_ITEM_NAME, module.COMPRESS_REPLACE_ITEM_NAME]);
     });
 
-    it('Decompress only on .zst files (not .tar.zst, which the daemon cannot unpack yet), Verify on both', () => {
+    it('Decompress and Verify on .zst files and .tar.zst archives', () => {
         writeFile('/tank/report.txt.zst', 'named only\n');
         writeFile('/tank/folder.tar.zst', 'named only\n');
         writeFile('/tank/other.zst', 'named only\n');
         expect(submenuLabels('/tank/report.txt.zst')).toEqual(['Decompress', 'Verify']);
         expect(submenuLabels('/tank/report.txt.zst', '/tank/other.zst')).toEqual(['Decompress', 'Verify']);
-        expect(submenuLabels('/tank/folder.tar.zst')).toEqual(['Verify']);
-        expect(submenuLabels('/tank/folder.tar.zst', '/tank/other.zst')).toEqual(['Verify']);
+        expect(submenuLabels('/tank/folder.tar.zst')).toEqual(['Decompress', 'Verify']);
+        expect(submenuLabels('/tank/folder.tar.zst', '/tank/other.zst')).toEqual(['Decompress', 'Verify']);
         // A mix of compressed and not: no action fits all, so no submenu.
         expect(labels(TestFileInfo.path('/tank/report.txt.zst'), TestFileInfo.path('/tank/report.txt'))).toEqual([]);
         // A folder named like a .zst is neither decompressed nor compressed again.

@@ -62,7 +62,8 @@ describe('the Files context menu in a real Nautilus 48 under Xvfb', () => {
         // An earlier version in a snapshot, for "Restore Previous Version…".
         writeFile(FILE, 'last quarter\n');
         await sys.zfs('snapshot', 'tank@before');
-        writeFile(FILE, 'quarterly numbers\n');
+        // Big enough to shrink (tiny files are skipped).
+        writeFile(FILE, 'quarterly numbers, region by region\n'.repeat(100));
         writeFile(OTHER_FILE, 'notes\n');
         session = await TestSession.start('nautilus', { display: true });
         settings = await SettingsStandIn.start(session.sessionBus);

@@ -4,7 +4,7 @@
 import GLib from 'gi://GLib';
 import {
     compressedName, decide, decompressedName, detect, DICTIONARY_MIN_FILES, dictionaryFileName, entropy,
-    extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, sampleOffsets, userSkip,
+    extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, TINY, sampleOffsets, userSkip,
 } from '../../src/service/compression/strategy.js';
 import { parseSkipTypes } from '../../src/shared/skip-types.js';
 import { checkPath, parsePasswdLine, pathKey, PathError } from '../../src/service/compression/paths.js';
@@ -122,9 +122,16 @@ describe('compression strategy', () => {
         expect(parseSkipTypes('averyveryverylongextension')).toBeNull();
     });
 
-    it('compresses an empty file (the result is a valid empty frame)', () => {
-        const d = decide({ size: 0, detection: detect(new Uint8Array(), 0) }, null);
-        expect(d.action).toBe('compress');
+    it('skips files too small to shrink, empty ones too, unless forced', () => {
+        const tiny = new TextEncoder().encode('a short note\n');
+        const d = decide({ size: tiny.length, detection: detect(tiny, tiny.length) }, 9);
+        expect(d.action).toBe('skip');
+        expect(d.reason).toBe('Skipped: at 13 bytes it is too small to shrink (a .zst file adds at least 13 bytes of its own).');
+        expect(decide({ size: 0, detection: detect(new Uint8Array(), 0) }, null).action).toBe('skip');
+        // Forced, an empty file becomes a valid empty frame.
+        expect(decide({ size: 0, detection: detect(new Uint8Array(), 0) }, null, undefined, true).action).toBe('compress');
+        const enough = new Uint8Array(TINY).fill(0x61);
+        expect(decide({ size: enough.length, detection: detect(enough, enough.length) }, null).action).toBe('compress');
     });
 
     it('samples the start, middle and end of large files', () => {

@@ -24,6 +24,7 @@ import System from 'system';
 import { _, format } from '../../shared/i18n.js';
 import { FrameError, MAX_FRAME_HEADER, parseFrameHeader } from '../../shared/zstd-frame.js';
 import { findTool } from '../tools.js';
+import { isFolderArchiveName } from '../../shared/compressed-names.js';
 import { type HelperEvent, type HelperRequest, HelperRequestSchema, type Inspected, isTempOf, type Problem,
     tempName } from './protocol.js';
 import {
@@ -316,21 +317,25 @@ async function sha256OfDecoded(path: string, dictionary: string | null, size: nu
     }
     const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
         ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: path, stdoutPipe: true });
+    const counter = spawn([tool('sha256sum'), '-b'], { stdinFd: takeStdout(zstd), stdoutPipe: true });
+    const [digest] = await following(zstd, size, weight,
+        Promise.all([digestOf(counter, _('Hashing')), finish(zstd, _('Decoding'))]));
+    return { digest, bytes: -1 };
+}
+
+/** The read end of `proc`'s stdout pipe, for another child's stdin (zstd straight into it); this process keeps none. */
+function takeStdout(proc: Gio.Subprocess): number {
     // A GioUnix.InputStream; its get_fd() is shadowed in gjs 1.82, its fd property is not.
-    const pipe = zstd.get_stdout_pipe() as (Gio.InputStream & { readonly fd: number }) | null;
+    const pipe = proc.get_stdout_pipe() as (Gio.InputStream & { readonly fd: number }) | null;
     if (pipe === null)
-        throw new FileFailure('zstd has no output pipe');
-    // A duplicate of the pipe's read end for sha256sum; this process keeps none.
+        throw new FileFailure('no output pipe');
     const fds = new Gio.UnixFDList();
     fds.append(pipe.fd);
     pipe.close(null);
     const [fd] = fds.steal_fds();
     if (fd === undefined)
         throw new FileFailure('could not pass the pipe on');
-    const counter = spawn([tool('sha256sum'), '-b'], { stdinFd: fd, stdoutPipe: true });
-    const [digest] = await following(zstd, size, weight,
-        Promise.all([digestOf(counter, _('Hashing')), finish(zstd, _('Decoding'))]));
-    return { digest, bytes: -1 };
+    return fd;
 }
 
 /** Sets on `path` the mode, times, group and extended attributes of `from`. */
@@ -491,8 +496,6 @@ function inspectOne(path: string, request: HelperRequest): Target {
         const out = decompressedName(name);
         if (out === null)
             throw new FileFailure(format(_('%s does not end in .zst or .tar.zst, so SigmaVault does not know what to call the result.'), display(path)), 'unsupported');
-        if (name.endsWith('.tar.zst') || name.endsWith('.tzst'))
-            throw new FileFailure(format(_('%s is a folder archive; unpacking .tar.zst archives is not supported yet (use “tar --zstd -xf” meanwhile).'), display(path)), 'unsupported');
         if (exists(GLib.build_filenamev([dir, out])))
             throw new FileFailure(format(_('%s already exists; nothing would be overwritten. Move or rename it first.'), display(GLib.build_filenamev([dir, out]))), 'exists');
     }
@@ -688,17 +691,22 @@ function frameOf(path: string): ReturnType<typeof parseFrameHeader> {
     }
 }
 
-async function decompressFile(t: Target, request: HelperRequest, log: (m: string) => void): Promise<Result> {
+/** Where decompressing `t` writes: its folder, the final path, and this job's temporary beside it. */
+function decompressTargets(t: Target, request: HelperRequest): { dir: string; final: string; temp: string } {
     const dir = GLib.path_get_dirname(t.path);
     const name = GLib.path_get_basename(t.path);
-    const finalName = decompressedName(name) ?? `${name}.out`;
-    const final = GLib.build_filenamev([dir, finalName]);
-    const temp = GLib.build_filenamev([dir, tempName(finalName, request.token)]);
+    const out = decompressedName(name) ?? `${name}.out`;
+    return { dir, final: GLib.build_filenamev([dir, out]), temp: GLib.build_filenamev([dir, tempName(out, request.token)]) };
+}
+
+async function decompressFile(t: Target, request: HelperRequest, log: (m: string) => void): Promise<Result> {
+    const { final, temp } = decompressTargets(t, request);
     const frame = frameOf(t.path);
     const dictionary = frame.dictionaryId !== 0 ? findDictionary(t.path, frame.dictionaryId) : null;
     Gio.File.new_for_path(temp).create(Gio.FileCreateFlags.PRIVATE, null).close(null);
     try {
-        const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`,
+        // --sparse: runs of zeros become holes again (zstd keeps them only when told, writing to stdout).
+        const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', '--sparse', `--long=${LONG_WINDOW_LOG}`,
             ...(dictionary ? ['-D', dictionary] : [])], { stdinPath: t.path, stdoutPath: temp });
         await following(zstd, t.stat.size, t.stat.size, finish(zstd, _('zstd')));
         const writtenSize = lstat(temp).size;
@@ -721,6 +729,85 @@ async function decompressFile(t: Target, request: HelperRequest, log: (m: string
     } finally {
         removeQuietly(temp);
     }
+}
+
+/**
+ * A .tar.zst unpacked into a private temporary folder beside it (zstd's
+ * checksum checks the data, tar each member), flushed, then renamed to its
+ * final name, which is never replaced. An archive of one folder, as
+ * SigmaVault makes them, becomes that folder; any other archive becomes a
+ * folder named after it holding its members.
+ */
+async function unpackArchive(t: Target, request: HelperRequest, log: (m: string) => void): Promise<Result> {
+    const { dir, final, temp } = decompressTargets(t, request);
+    const tempDir = Gio.File.new_for_path(temp);
+    tempDir.make_directory(null);
+    try {
+        // Private while it fills: nobody works in a half-unpacked folder.
+        tempDir.set_attribute_uint32('unix::mode', 0o700, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        const zstd = spawn([tool('zstd'), '-q', '-d', '-c', '--no-progress', `--long=${LONG_WINDOW_LOG}`],
+            { stdinPath: t.path, stdoutPipe: true });
+        // GNU tar keeps members inside the folder: it drops a leading "/" and refuses "..".
+        const tar = spawn([tool('tar'), '--extract', '--file=-', '--xattrs', '--keep-old-files', '--delay-directory-restore',
+            '--directory', temp], { stdinFd: takeStdout(zstd) });
+        // Both ended before anything is removed: tar must not write into a folder being deleted.
+        const ended = await following(zstd, t.stat.size, 2 * t.stat.size,
+            Promise.allSettled([finish(zstd, _('Decoding')), finish(tar, _('tar'))]));
+        for (const r of ended) {
+            if (r.status === 'rejected')
+                throw r.reason;
+        }
+        if (!unchanged(t.stat, lstat(t.path)))
+            throw changedFailure(t.path);
+        const members = childNames(temp);
+        if (members.length === 0)
+            throw new FileFailure(format(_('%s holds no files; nothing was unpacked.'), display(t.path)));
+        const only = members.length === 1 ? GLib.build_filenamev([temp, members[0] ?? '']) : null;
+        const source = only !== null && lstat(only).type === Gio.FileType.DIRECTORY ? only : temp;
+        if (source === temp) { // the folder made for the members: the archive's read and write bits, x where r
+            const rw = t.stat.mode & 0o666;
+            tempDir.set_attribute_uint32('unix::mode', rw | (rw & 0o444) >> 2, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+        }
+        await finish(spawn([tool('sync'), '--file-system', '--', source]), _('Writing to the disk'));
+        const after = await treeSize(source);
+        if (exists(final))
+            throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+        // rename(2): onto nothing, or at worst onto an empty folder made meanwhile; never onto files.
+        Gio.File.new_for_path(source).move(Gio.File.new_for_path(final),
+            Gio.FileCopyFlags.NOFOLLOW_SYMLINKS | Gio.FileCopyFlags.NO_FALLBACK_FOR_MOVE, null, null);
+        await syncDirs([dir]);
+        log(format(_('%s: unpacked; zstd checked its checksum and tar every member.'), display(final)));
+        if (request.replace)
+            await replaceOriginal(t, final);
+        return { outcome: 'done', before: t.stat.size, after, output: [...toBytes(final)], replaced: request.replace, folder: true,
+            message: format(_('%s → %s'), display(t.path), display(final)) };
+    } finally {
+        if (exists(temp))
+            await removeTree(temp);
+    }
+}
+
+/** Names in a folder, without following links. */
+function childNames(path: string): string[] {
+    const names: string[] = [];
+    const children = Gio.File.new_for_path(path).enumerate_children('standard::name', Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
+    for (let info = children.next_file(null); info !== null; info = children.next_file(null))
+        names.push(info.get_name());
+    children.close(null);
+    return names;
+}
+
+/** Bytes of the files under `path` (du, apparent sizes). */
+async function treeSize(path: string): Promise<number> {
+    const du = spawn([tool('du'), '--summarize', '--bytes', '--', path], { stdoutPipe: true });
+    const [text] = await Promise.all([readAll(du.get_stdout_pipe()), finish(du, _('Measuring'))]);
+    const bytes = Number(/^(\d+)\t/.exec(text)?.[1] ?? NaN);
+    return Number.isFinite(bytes) ? bytes : 0;
+}
+
+/** Removes a temporary folder of this job and what it holds (as this user). */
+async function removeTree(path: string): Promise<void> {
+    await finish(spawn([tool('rm'), '-rf', '--', path]), _('Removing the temporary folder')).catch(() => undefined);
 }
 
 async function verifyFile(t: Target, log: (m: string) => void): Promise<Result> {
@@ -755,8 +842,12 @@ function clean(request: HelperRequest): void {
                 const info = children.next_file(null);
                 if (info === null)
                     break;
-                if (isTempOf(info.get_name(), request.token) && info.get_file_type() === Gio.FileType.REGULAR) {
-                    removeQuietly(GLib.build_filenamev([dir, info.get_name()]));
+                const type = info.get_file_type();
+                if (isTempOf(info.get_name(), request.token) && (type === Gio.FileType.REGULAR || type === Gio.FileType.DIRECTORY)) {
+                    if (type === Gio.FileType.DIRECTORY) // a half-unpacked archive
+                        Gio.Subprocess.new([tool('rm'), '-rf', '--', GLib.build_filenamev([dir, info.get_name()])], Gio.SubprocessFlags.NONE).wait(null);
+                    else
+                        removeQuietly(GLib.build_filenamev([dir, info.get_name()]));
                     emit({ type: 'log', message: format(_('Removed the leftover %s.'), display(GLib.build_filenamev([dir, info.get_name()]))) });
                 }
             }
@@ -837,7 +928,8 @@ async function work(request: HelperRequest): Promise<void> {
                     result = await compressFile(t, decision, dictionary, request, log);
                 }
             } else if (request.op === 'decompress') {
-                result = await decompressFile(t, request, log);
+                result = isFolderArchiveName(GLib.path_get_basename(t.path)) ? await unpackArchive(t, request, log)
+                    : await decompressFile(t, request, log);
             } else {
                 result = await verifyFile(t, log);
             }

@@ -209,6 +209,8 @@ export const LONG_FROM = 256 * MiB;
 export const LONG_WINDOW_LOG = 27;
 /** Small text is worth a higher level: the time is short either way. */
 const SMALL = 64 * MiB;
+/** Below this a .zst is larger than the file: a frame alone takes 13 bytes or more. */
+export const TINY = 64;
 /** Above this, stay at the default level so that big files stay fast. */
 const HUGE = 1024 * MiB;
 
@@ -244,11 +246,15 @@ export function decide(facts: FileFacts, level: number | null, _: Translate = id
                 facts.detection.entropy.toFixed(2))
             : fill(_('Skipped: this is %s, which is compressed already; zstd would not make it smaller.'), kindLabel(kind, _)) };
     }
+    if (facts.size < TINY && !force) {
+        return { action: 'skip', level: 0, long: false,
+            reason: fill(_('Skipped: at %d bytes it is too small to shrink (a .zst file adds at least 13 bytes of its own).'), facts.size) };
+    }
     if (level !== null) {
         return { action: 'compress', level, long,
             reason: fill(_('Compressed at level %d, as you asked.'), level) + longWords };
     }
-    if (kind === 'empty')
+    if (kind === 'empty') // only when forced: see TINY
         return { action: 'compress', level: DEFAULT_LEVEL, long: false, reason: _('An empty file: compressed as it is, at the default level.') };
     if ((kind === 'text' || kind === 'executable') && facts.size < SMALL) {
         const chosen = kind === 'text' ? 9 : 6;
