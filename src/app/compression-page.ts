@@ -13,6 +13,7 @@ import { parseSkipTypes } from '../shared/skip-types.js';
 import { baseName, compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
 import { appSettingsOrNull } from './app-settings.js';
+import { savingsByType, typeLabel } from './compression-savings.js';
 import { compressFiles, type CompressDefaults } from './job-actions.js';
 import { JobRow, stateIcon } from './jobs-page.js';
 import type { PoolStore } from './pool-store.js';
@@ -22,6 +23,8 @@ Gio._promisify(Gtk.FileDialog.prototype, 'select_folder', 'select_folder_finish'
 
 /** How many finished compression jobs the history shows. */
 const HISTORY_ROWS = 20;
+/** How many file types "Savings by Type" lists (the largest savings). */
+const SAVINGS_ROWS = 8;
 
 
 /** A finished compression, decompression or verification: sizes and ratio, or what happened. */
@@ -60,6 +63,9 @@ export class CompressionPage extends Adw.Bin {
     declare private _rows: Gtk.Widget[];
     declare private _jobRows: Map<string, JobRow>;
     declare private _order: string;
+    declare private _savings: Adw.PreferencesGroup;
+    declare private _savingsRows: Adw.ActionRow[];
+    declare private _savingsKey: string;
 
     constructor(store: PoolStore, settings: Gio.Settings | null = appSettingsOrNull()) {
         super();
@@ -68,13 +74,18 @@ export class CompressionPage extends Adw.Bin {
         this._rows = [];
         this._jobRows = new Map();
         this._order = '';
+        this._savingsRows = [];
+        this._savingsKey = '';
         const page = new Adw.PreferencesPage();
         page.add(this.dropGroup());
         this._running = new Adw.PreferencesGroup({ title: _('Running'),
             description: _('Compression keeps running when you close this window.') });
         this._history = new Adw.PreferencesGroup({ title: _('History') });
+        this._savings = new Adw.PreferencesGroup({ title: _('Savings by Type'),
+            description: _('What compressing saved, over the jobs in the history') });
         page.add(this._running);
         page.add(this._history);
+        page.add(this._savings);
         page.add(this.defaultsGroup());
         this.set_child(page);
 
@@ -258,5 +269,24 @@ export class CompressionPage extends Adw.Bin {
         }
         for (const job of running)
             this._jobRows.get(job.path)?.update(job);
+        this.syncSavings(jobs);
+    }
+
+    private syncSavings(jobs: readonly JobInfo[]): void {
+        const savings = savingsByType(jobs).slice(0, SAVINGS_ROWS);
+        const key = JSON.stringify(savings);
+        if (key === this._savingsKey)
+            return;
+        this._savingsKey = key;
+        for (const row of this._savingsRows)
+            this._savings.remove(row);
+        this._savingsRows = savings.map(s => new Adw.ActionRow({
+            title: typeLabel(s.type),
+            subtitle: compressionResult({ operation: 'file-compress', sizeBefore: s.before, sizeAfter: s.after }) ?? '',
+            css_classes: ['property'],
+        }));
+        for (const row of this._savingsRows)
+            this._savings.add(row);
+        this._savings.visible = savings.length > 0;
     }
 }

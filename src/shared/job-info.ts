@@ -33,6 +33,7 @@ export const JobInfoSchema = z.object({
     SizeAfter: u64.default(0),
     Outputs: z.array(z.custom<Uint8Array>(v => v instanceof Uint8Array, 'a path as bytes')).default([]),
     UndoKind: z.enum(['', 'remove-copies', 'restore-originals']).default(''),
+    SavingsByType: z.record(z.tuple([u64, u64])).default({}),
 }).transform(j => ({
     operation: j.Operation,
     objects: j.Objects,
@@ -57,6 +58,8 @@ export const JobInfoSchema = z.object({
     outputs: j.Outputs,
     /** How the result can be undone ('' when it cannot). */
     undoKind: j.UndoKind,
+    /** Compress jobs: [before, after] bytes per file type ("txt", "folder", "" for none). */
+    savingsByType: j.SavingsByType,
 }));
 export type JobProperties = z.output<typeof JobInfoSchema>;
 export interface JobInfo extends JobProperties {

@@ -145,6 +145,22 @@ describe('SigmaVault Settings: compression page', () => {
         expect(texts()).withContext('no longer running').not.toContain('Compression of page-big.txt');
         expect(exists(`${ROOT}/page-big.txt`)).withContext('originals kept by default').toBeTrue();
         expect(exists(`${ROOT}/page-big.txt.zst`)).toBeTrue();
+        // The daemon counts it under its type, and the page sums the history per type.
+        expect(info?.savingsByType).toEqual({ txt: [24000000, info?.sizeAfter ?? 0] });
+        const row = await waitFor('.txt files under Savings by Type', () => findAll(win, Adw.ActionRow)
+            .find(r => r.get_mapped() && r.title === '.txt files'), 10000, 50);
+        expect(row.subtitle).toMatch(/ → .+ · \d+ % smaller$/);
+        // Tall windows: the whole page, Savings by Type included.
+        const shots = await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: { wide: [1000, 1500], narrow: [360, 2100] },
+            save: app.saveScreenshot,
+            prepare: async w => {
+                w.showSection(':compression');
+                await settle(w);
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `compression-savings-${size}-${scheme}.png`]),
+        });
+        expect(shots.length).toBe(4);
     }, 240000);
 
     it('compresses files dropped on the page (a Gdk.FileList, as a file manager sends it)', async () => {

@@ -1,7 +1,8 @@
 // The words and buttons of a compression job's notification, and the file:
 // URIs "Show in Files" passes on (exact for names that are not UTF-8).
+import { savingsByType, typeLabel } from '../../src/app/compression-savings.js';
 import { fileUri, jobNotice } from '../../src/app/job-notice.js';
-import { undoKind, type Summary } from '../../src/service/compression/compression.js';
+import { savingsType, undoKind, type Summary } from '../../src/service/compression/compression.js';
 import { savedPercent } from '../../src/shared/job-format.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -71,7 +72,7 @@ describe('fileUri', () => {
 
 describe('undoKind', () => {
     const summary = (s: Partial<Summary>): Summary => ({ done: 2, skipped: 0, failed: [], before: 10, after: 5, skippedReasons: [],
-        dictionaries: [], outputs: [enc('/t/a.zst'), enc('/t/b.zst')], replaced: 0, folders: 0, ...s });
+        dictionaries: [], outputs: [enc('/t/a.zst'), enc('/t/b.zst')], replaced: 0, folders: 0, byType: {}, ...s });
 
     it('moves copies to the Trash when the originals were kept', () => {
         expect(undoKind('compress', summary({}))).toBe('remove-copies');
@@ -89,5 +90,34 @@ describe('undoKind', () => {
         expect(undoKind('compress', summary({ replaced: 2, dictionaries: [{ path: '/t/d', files: 2 }] }))).toBeUndefined();
         expect(undoKind('decompress', summary({ replaced: 2 }))).toBeUndefined();
         expect(undoKind('compress', summary({ done: 0, outputs: [] }))).toBeUndefined();
+    });
+});
+
+describe('savingsType', () => {
+    it('counts a file under its extension in lower case, a folder archive as "folder"', () => {
+        expect(savingsType('/tank/Photos/IMG_0001.JPG', false)).toBe('jpg');
+        expect(savingsType('/tank/notes', false)).toBe('');
+        expect(savingsType('/tank/.bashrc', false)).toBe('');
+        expect(savingsType('/tank/archive.tar', false)).toBe('tar');
+        expect(savingsType('/tank/Photos', true)).toBe('folder');
+    });
+});
+
+describe('savingsByType', () => {
+    it('sums compress jobs per type, the largest saving first, and ignores other jobs', () => {
+        const job = (operation: string, savingsByType: Record<string, [number, number]>): { operation: string; savingsByType: Record<string, [number, number]> } =>
+            ({ operation, savingsByType });
+        expect(savingsByType([
+            job('file-compress', { txt: [1000, 300], jpg: [5000, 4990] }),
+            job('file-compress', { txt: [500, 100], folder: [8000, 2000], '': [0, 0] }),
+            job('file-decompress', { txt: [100, 1000] }),
+        ])).toEqual([
+            { type: 'folder', before: 8000, after: 2000 },
+            { type: 'txt', before: 1500, after: 400 },
+            { type: 'jpg', before: 5000, after: 4990 },
+        ]);
+        expect(typeLabel('txt')).toBe('.txt files');
+        expect(typeLabel('folder')).toBe('Folders');
+        expect(typeLabel('')).toBe('Files without an extension');
     });
 });

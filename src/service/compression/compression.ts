@@ -22,7 +22,7 @@ import { findTool, run } from '../tools.js';
 import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey } from './paths.js';
 import { type HelperEvent, type HelperRequest, type Inspected, type Operation, parseEvent, PathBytesSchema } from './protocol.js';
 import { SKIP_TYPE } from '../../shared/skip-types.js';
-import { MAX_LEVEL, MIN_LEVEL } from './strategy.js';
+import { extensionOf, MAX_LEVEL, MIN_LEVEL } from './strategy.js';
 import { MAX_OUTPUTS } from '../jobs/history.js';
 
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
@@ -145,6 +145,21 @@ export interface Summary {
     /** Done files whose original was removed, and folders archived. */
     replaced: number;
     folders: number;
+    /** Compressed files: bytes before and after, per type (see Job1.SavingsByType). */
+    byType: Record<string, [number, number]>;
+}
+
+function addSavings(byType: Record<string, [number, number]>, type: string, before: number, after: number): void {
+    const [b, a] = byType[type] ?? [0, 0];
+    byType[type] = [b + before, a + after];
+}
+
+/** The type a compressed item counts under: its extension, lower case, or "folder". */
+export function savingsType(path: string, folder: boolean): string {
+    if (folder)
+        return 'folder';
+    const ext = extensionOf(path.slice(path.lastIndexOf('/') + 1)).slice(1);
+    return ext.length <= 16 ? ext : '';
 }
 
 /**
@@ -370,7 +385,7 @@ export class Compression {
             }
         };
         const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [], dictionaries: [],
-            outputs: [], replaced: 0, folders: 0 };
+            outputs: [], replaced: 0, folders: 0, byType: {} };
         let total = 0;
         let cancelled = false;
         const stdoutPipe = proc.get_stdout_pipe();
@@ -416,7 +431,7 @@ export class Compression {
         if (status !== 0)
             return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}`, sizes, outputs };
         return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary), sizes, outputs,
-            undo: undoKind(op, summary) };
+            undo: undoKind(op, summary), ...op === 'compress' ? { savings: summary.byType } : {} };
     }
 
     /** Applies one helper event to the job; true when the helper reports it was cancelled. */
@@ -458,6 +473,7 @@ export class Compression {
                     s.replaced++;
                 if (event.folder)
                     s.folders++;
+                addSavings(s.byType, savingsType(event.path, event.folder ?? false), event.before, event.after);
                 control.log(event.message);
                 break;
             case 'skipped':

@@ -38,6 +38,8 @@ export const JobRecordSchema = z.object({
     outputs: z.array(z.array(z.number().int().min(0).max(255)).min(1)).max(MAX_OUTPUTS).optional(),
     /** How the job's result can be undone (see Job1.UndoKind). */
     undo: z.enum(['remove-copies', 'restore-originals']).optional(),
+    /** Compress jobs: bytes before and after per file type ("txt", "folder", "" for none). */
+    savings: z.record(z.string().max(32), z.tuple([count, count])).optional(),
 }).strict();
 export type JobRecord = z.infer<typeof JobRecordSchema>;
 

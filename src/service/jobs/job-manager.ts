@@ -57,6 +57,8 @@ export interface JobOutcome {
     /** Files the job created (compression), and how its result can be undone. */
     readonly outputs?: readonly Uint8Array[];
     readonly undo?: JobRecord['undo'];
+    /** Compress jobs: bytes before and after per file type. */
+    readonly savings?: JobRecord['savings'];
 }
 
 const nowUs = (): number => GLib.get_real_time();
@@ -126,6 +128,7 @@ export class Job implements JobControl {
             SizeAfter: new GLib.Variant('t', r.sizeAfter ?? 0),
             Outputs: new GLib.Variant('aay', (r.outputs ?? []).map(o => Uint8Array.from(o))),
             UndoKind: new GLib.Variant('s', r.undo ?? ''),
+            SavingsByType: new GLib.Variant('a{s(tt)}', r.savings ?? {}),
         });
     }
 
@@ -171,6 +174,7 @@ export class Job implements JobControl {
             ...outcome.sizes ? { sizeBefore: toU64(outcome.sizes.before), sizeAfter: toU64(outcome.sizes.after) } : {},
             ...outcome.outputs && outcome.outputs.length > 0 ? { outputs: outcome.outputs.slice(0, MAX_OUTPUTS).map(o => [...o]) } : {},
             ...outcome.undo ? { undo: outcome.undo } : {},
+            ...outcome.savings && Object.keys(outcome.savings).length > 0 ? { savings: outcome.savings } : {},
         };
         this.log(outcome.message);
         this.iface.emitSignal('Completed', new GLib.Variant('(bs)', [outcome.state === 'succeeded', outcome.message]));
