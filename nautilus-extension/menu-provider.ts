@@ -103,15 +103,21 @@ export function mountsFromVariant(value: GLib.Variant | null): ZfsMount[] {
 /** The Manager1 methods the submenu calls. */
 type Method = 'Compress' | 'Decompress' | 'Verify';
 
-function describe(e: unknown): string {
+/** What went wrong, in the daemon's words (without GDBus's prefix). */
+function reasonOf(e: unknown): string {
     if (e instanceof GLib.Error) {
-        const remote = Gio.DBusError.get_remote_error(e);
-        if (remote === null)
-            return e.message;
-        Gio.DBusError.strip_remote_error(e); // in place
-        return `${e.message} [${remote}]`;
+        if (Gio.DBusError.is_remote_error(e))
+            Gio.DBusError.strip_remote_error(e); // in place
+        return e.message;
     }
     return e instanceof Error ? e.message : String(e);
+}
+
+/** The reason and, for the log, the D-Bus error name. */
+function describe(e: unknown): string {
+    const remote = e instanceof GLib.Error ? Gio.DBusError.get_remote_error(e) : null;
+    const reason = reasonOf(e);
+    return remote === null ? reason : `${reason} [${remote}]`;
 }
 
 function warn(message: string): void {
@@ -354,8 +360,12 @@ export class SigmaVaultMenuProvider extends GObject.Object {
                         // SigmaVault Settings posts the notification when it ends.
                         this.activateSettings('watch-job', new GLib.Variant('s', job), 'sigmavaultctl job list');
                     } catch (e) {
-                        warn(`could not ${method.toLowerCase()} ${what} (${describe(e)}). ` +
+                        const details = describe(e);
+                        warn(`could not ${method.toLowerCase()} ${what} (${details}). ` +
                             `"sigmavaultctl ${method.toLowerCase()} PATH…" in a terminal does the same and says why.`);
+                        // The person who chose the item learns why from a notification.
+                        this.activateSettings('job-refused', new GLib.Variant('(sss)', [method, what, reasonOf(e)]),
+                            `sigmavaultctl ${method.toLowerCase()} PATH…`);
                     }
                 });
         });

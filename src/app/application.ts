@@ -20,6 +20,7 @@ import { JobDetailsDialog } from './job-details-dialog.js';
 import { fileUri } from './job-notice.js';
 import { jobNotificationId, JobNotifier } from './job-notifier.js';
 import type { JobInfo } from '../shared/job-info.js';
+import { baseName } from '../shared/job-format.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 Gio._promisify(Gio, 'bus_get', 'bus_get_finish');
@@ -114,6 +115,13 @@ export class Application extends Adw.Application {
             });
             this.add_action(action);
         }
+        // From Files: the daemon refused a request before any job (a result name taken, no permission…).
+        const refused = new Gio.SimpleAction({ name: 'job-refused', parameter_type: new GLib.VariantType('(sss)') });
+        refused.connect('activate', (_a, param) => {
+            const [method, subject, reason] = param?.deepUnpack<[string, string, string]>() ?? ['', '', ''];
+            this.notifyRefused(method, subject, reason);
+        });
+        this.add_action(refused);
         const quit = new Gio.SimpleAction({ name: 'quit' });
         quit.connect('activate', () => {
             this.quit();
@@ -216,6 +224,18 @@ export class Application extends Adw.Application {
         n.set_title(title);
         n.set_body(body);
         this.send_notification(jobNotificationId(path), n);
+    }
+
+    /** "Could not compress report.txt" with the daemon's reason; it opens the Compression page. */
+    notifyRefused(method: string, subject: string, reason: string): void {
+        const name = baseName(subject);
+        const n = new Gio.Notification();
+        n.set_title(method === 'Decompress' ? format(_('Could not decompress %s'), name)
+            : method === 'Verify' ? format(_('Could not verify %s'), name) : format(_('Could not compress %s'), name));
+        n.set_body(reason);
+        n.set_icon(new Gio.ThemedIcon({ name: 'dialog-error-symbolic' }));
+        n.set_default_action_and_target('app.show-pool', new GLib.Variant('s', COMPRESSION));
+        this.send_notification(`refused-${subject}`, n);
     }
 
     /** The Compression page with the job's details over it. */

@@ -316,6 +316,23 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(done.operation).toBe('file-verify');
     });
 
+    it('hands each started job to SigmaVault Settings (watch-job), and a refused request with its reason (job-refused)', async () => {
+        settings.calls.length = 0;
+        // README.abs-guide.zst exists now: a second Compress is refused before any job.
+        const item = submenuItems(TestFileInfo.path(`${FILES}/README.abs-guide`)).find(i => i.label === 'Compress');
+        item?.activate();
+        await waitFor('job-refused on the Settings stand-in', () => settings.calls.find(c => c.action === 'job-refused'), 10000);
+        const [refused] = settings.calls.filter(c => c.action === 'job-refused');
+        const [method, subject, reason] = (refused?.parameter[0] ?? []) as string[];
+        expect([method, subject]).toEqual(['Compress', `${FILES}/README.abs-guide`]);
+        expect(reason).toContain('already exists; nothing would be overwritten');
+        expect(reason).not.toContain('GDBus.Error');
+        // The jobs of the specs before were handed over as they started.
+        settings.calls.length = 0;
+        await activateAndWait('Verify', [`${FILES}/README.abs-guide.zst`]);
+        await waitFor('watch-job on the Settings stand-in', () => settings.calls.find(c => c.action === 'watch-job'), 10000);
+    });
+
     it('Compress and Replace Originals on a file and a folder: copyright.zst (the file gone) and Docs.tar.zst (the folder kept)', async () => {
         const text = await check(['cat', '--', `${FILES}/copyright`]);
         const done = await activateAndWait('Compress and Replace Originals', [`${FILES}/copyright`, `${FILES}/Docs`]);

@@ -257,6 +257,17 @@ describe('pool health notifications', () => {
             await shell?.screenshot('notification-show-in-files');
         }, 120000);
 
+        it('says why, when Files hands over a request the daemon refused (job-refused)', async () => {
+            const file = GLib.build_filenamev([documents, 'index.txt']);
+            // What the Files module sends (tests/integration/nautilus-provider.spec.ts checks that it does).
+            await check(['gdbus', 'call', '--session', '--dest', 'com.sigmavault.Settings', '--object-path', '/com/sigmavault/Settings',
+                '--method', 'org.freedesktop.Application.ActivateAction', 'job-refused',
+                `[<('Compress', '${file}', '${file}.zst already exists; nothing would be overwritten. Move or rename it first.')>]`, '{}'],
+            { env: (session as TestSession).envRecord() });
+            const notice = await noticeTitled('Could not compress index.txt');
+            expect(notice.body).toBe(`${file}.zst already exists; nothing would be overwritten. Move or rename it first.`);
+        }, 60000);
+
         it('clicking the notification opens the job\'s details in SigmaVault Settings', async () => {
             const file = GLib.build_filenamev([documents, 'summary.txt']);
             writeFile(file, text);
