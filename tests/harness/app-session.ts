@@ -10,7 +10,9 @@ import type { SettingsWindow } from '../../src/app/window.js';
 import { installedModule } from './installed.js';
 import { waitFor } from './process.js';
 import { TestSession } from './session.js';
-import { framesPainted } from './widgets.js';
+import { settle } from './widgets.js';
+
+export { settle };
 
 /** Starts a session with a display and makes this process its GTK client (X11, no animations). */
 export async function startAppSession(name: string): Promise<TestSession> {
@@ -43,16 +45,10 @@ export async function loadApp(): Promise<InstalledApp> {
     return { ...storeModule, ...windowModule, ...shotModule };
 }
 
-/** A few frames, each asked for: once loaded nothing animates, so waiting for several in a row would wait for the next change. */
-export async function settle(w: Gtk.Window): Promise<void> {
-    for (let i = 0; i < 3; i++)
-        await framesPainted(w, 1);
-}
-
 export interface ShotPlan<W extends Gtk.Window> {
     readonly create: () => W;
     readonly sizes: Readonly<Record<string, readonly [number, number]>>;
-    readonly prepare: (w: W) => Promise<void>;
+    readonly prepare: (w: W) => Promise<unknown>;
     readonly save: (w: W, path: string) => void;
     /** The PNG's path for a size name and 'light' or 'dark'. */
     readonly path: (size: string, scheme: 'light' | 'dark') => string;
@@ -67,13 +63,19 @@ export async function shootVariants<W extends Gtk.Window>(plan: ShotPlan<W>): Pr
             const w = plan.create();
             w.set_default_size(width, height);
             w.present();
-            await waitFor('the screenshot window to map', () => w.get_mapped() || undefined, 5000, 20);
-            await plan.prepare(w);
-            await settle(w);
-            const path = plan.path(size, scheme);
-            plan.save(w, path);
-            saved.push(path);
-            w.destroy();
+            try {
+                await waitFor('the screenshot window to map', () => w.get_mapped() || undefined, 5000, 20);
+                await plan.prepare(w);
+                await settle(w);
+                const path = plan.path(size, scheme);
+                plan.save(w, path);
+                saved.push(path);
+            } finally {
+                // A dialog prepare opened goes with its window.
+                if (w instanceof Adw.ApplicationWindow || w instanceof Adw.Window)
+                    w.get_visible_dialog()?.force_close();
+                w.destroy();
+            }
         }
     }
     Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;

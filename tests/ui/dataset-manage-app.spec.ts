@@ -13,7 +13,7 @@ import type { SnapshotsPage as SnapshotsPageType } from '../../src/app/snapshots
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -74,25 +74,10 @@ describe('SigmaVault Settings: managing datasets and snapshots', () => {
 
     /** Screenshots of what `prepare` opens, on fresh windows in each scheme and size. */
     async function shoot(name: string, prepare: (w: Window) => Promise<unknown>): Promise<void> {
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme = scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [width, height]] of Object.entries(SIZES)) {
-                const shot = new Win(null, store);
-                shot.set_default_size(width, height);
-                shot.present();
-                try {
-                    await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
-                    await prepare(shot);
-                    for (let i = 0; i < 3; i++)
-                        await framesPainted(shot, 1);
-                    save(shot, GLib.build_filenamev([SHOTS, `manage-${name}-${size}-${scheme}.png`]));
-                } finally {
-                    shot.get_visible_dialog()?.force_close();
-                    shot.destroy();
-                }
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        await shootVariants({
+            create: () => new Win(null, store), sizes: SIZES, save, prepare,
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `manage-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {

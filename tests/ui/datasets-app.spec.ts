@@ -3,7 +3,6 @@
 // properties dialog with sources, the paged snapshot list and the rollback
 // warning, with screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
-import Adw from 'gi://Adw?version=1';
 import GLib from 'gi://GLib';
 import type { DatasetsPage as DatasetsPageType } from '../../src/app/datasets-page.js';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
@@ -12,7 +11,7 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
 import type { TestSession } from '../harness/session.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, settle, visibleTexts } from '../harness/widgets.js';
 
@@ -51,21 +50,10 @@ describe('SigmaVault Settings: datasets and snapshots', () => {
 
     async function shoot(name: string, prepare: Prepare): Promise<void> {
         const t0 = GLib.get_monotonic_time();
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [w, h]] of Object.entries(SIZES)) {
-                const shot = new app.SettingsWindow(null, store);
-                shot.set_default_size(w, h);
-                shot.present();
-                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
-                await prepare(shot);
-                await settle(shot);
-                app.saveScreenshot(shot, GLib.build_filenamev([SHOTS, `datasets-${name}-${size}-${scheme}.png`]));
-                shot.destroy();
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot, prepare,
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `datasets-${name}-${size}-${scheme}.png`]),
+        });
         print(`# screenshots of ${name} took ${Math.round((GLib.get_monotonic_time() - t0) / 1000)} ms`);
     }
 

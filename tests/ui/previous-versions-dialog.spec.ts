@@ -9,7 +9,7 @@ import GLib from 'gi://GLib';
 import type { PreviousVersionsDialog as DialogType } from '../../src/app/previous-versions-dialog.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, waitFor } from '../harness/process.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -56,20 +56,10 @@ describe('SigmaVault Settings: Previous Versions', () => {
     }
 
     async function shoot(name: string, prepare: (w: Gtk.Window) => Promise<void>): Promise<void> {
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [width, height]] of Object.entries(SIZES)) {
-                const w = new Adw.Window({ default_width: width, default_height: height, title: 'SigmaVault Settings' });
-                w.present();
-                await waitFor('the window to map', () => w.get_mapped() || undefined, 5000, 20);
-                await prepare(w);
-                await settle(w);
-                app.saveScreenshot(w, GLib.build_filenamev([SHOTS, `previous-versions-${name}-${size}-${scheme}.png`]));
-                w.destroy();
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        await shootVariants({
+            create: () => new Adw.Window({ title: 'SigmaVault Settings' }), sizes: SIZES, save: app.saveScreenshot, prepare,
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `previous-versions-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {

@@ -13,7 +13,7 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { startDaemonWithDiskStandIns } from '../harness/disk-stand-ins.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, type Service, waitFor, writeFile } from '../harness/process.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -43,29 +43,16 @@ describe('SigmaVault Settings: disk self-tests', () => {
     const shows = (pattern: RegExp) => (): boolean => texts().some(t => pattern.test(t));
 
     async function shoot(name: string): Promise<string[]> {
-        const saved: string[] = [];
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [w, h]] of Object.entries(SIZES)) {
-                const shot = new app.SettingsWindow(null, store);
-                shot.set_default_size(w, h);
+        return shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot,
+            prepare: async shot => {
                 shot.showSection(':disks');
-                shot.present();
-                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
                 const d = new app.SelfTestDialog(store, SDB);
                 d.present(shot);
                 await waitFor('the dialog to map', () => d.get_mapped() || undefined, 5000, 20);
-                await framesPainted(shot, 4);
-                const path = GLib.build_filenamev([SHOTS, `settings-${name}-${size}-${scheme}.png`]);
-                app.saveScreenshot(shot, path);
-                d.force_close();
-                shot.destroy();
-                saved.push(path);
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
-        return saved;
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `settings-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {

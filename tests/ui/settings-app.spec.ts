@@ -2,16 +2,15 @@
 // pools: what the Dashboard and a pool page show, live, in every state,
 // with screenshots in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
-import Adw from 'gi://Adw?version=1';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, check, waitFor } from '../harness/process.js';
 import type { TestSession } from '../harness/session.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import { TestSystem } from '../harness/system.js';
-import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
+import { findAll, visibleTexts } from '../harness/widgets.js';
 
 interface AppModules {
     PoolStore: typeof PoolStoreType;
@@ -39,25 +38,14 @@ describe('SigmaVault Settings', () => {
      * size gets a window of its own, showing the same section.
      */
     async function shoot(name: string): Promise<string[]> {
-        const saved: string[] = [];
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [w, h]] of Object.entries(SIZES)) {
-                const shot = new app.SettingsWindow(null, store);
-                shot.set_default_size(w, h);
+        return shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot,
+            prepare: shot => {
                 shot.showSection(win.selectedSection);
-                shot.present();
-                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
-                await framesPainted(shot, 3);
-                const path = GLib.build_filenamev([SHOTS, `settings-${name}-${size}-${scheme}.png`]);
-                app.saveScreenshot(shot, path);
-                shot.destroy();
-                saved.push(path);
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
-        return saved;
+                return Promise.resolve();
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `settings-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {

@@ -4,7 +4,6 @@
 // delete (held and manual snapshots kept), saved for real; screenshots in
 // light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
-import Adw from 'gi://Adw?version=1';
 import GLib from 'gi://GLib';
 import type { PoolStore as PoolStoreType } from '../../src/app/pool-store.js';
 import type { SnapshotPolicyDialog } from '../../src/app/snapshot-policy-dialog.js';
@@ -15,7 +14,7 @@ import { listSnapshots } from '../../src/shared/dataset-info.js';
 import { callDaemon } from '../harness/dbus.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, waitFor } from '../harness/process.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, framesPainted, visibleTexts } from '../harness/widgets.js';
@@ -67,21 +66,10 @@ describe('SigmaVault Settings: automatic snapshots', () => {
     }
 
     async function shoot(name: string, prepare: (w: SettingsWindowType) => Promise<void>): Promise<void> {
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const [size, [width, height]] of Object.entries(SIZES)) {
-                const shot = new app.SettingsWindow(null, store);
-                shot.set_default_size(width, height);
-                shot.present();
-                await waitFor('the screenshot window to map', () => shot.get_mapped() || undefined, 5000, 20);
-                await prepare(shot);
-                await settle(shot);
-                app.saveScreenshot(shot, GLib.build_filenamev([SHOTS, `snapshot-policy-${name}-${size}-${scheme}.png`]));
-                shot.destroy();
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot, prepare,
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `snapshot-policy-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {
