@@ -1,7 +1,8 @@
 // A pool's devices end to end: the real daemon on a private system bus,
 // polkitd with test rules, zfs-fuse pools on sparse files. Offline and
 // online a side of a mirror; replace a device with a new sparse file and
-// follow the resilver job until the pool is healthy; attach a mirror side
+// follow the resilver job until the pool is healthy; replace a blank disk
+// in place while a second replace is refused as Busy; attach a mirror side
 // to a single-device pool and detach it again; add vdevs, where one that
 // weakens the pool is refused without "force"; a resilver started outside
 // SigmaVault becomes a job; an unprivileged user and bad input get named errors.
@@ -137,6 +138,49 @@ describe('devices: offline, online, replace, attach, detach, add', () => {
         disks[1] = fresh;
         expect(await check(['sha256sum', '/tank/data'])).toBe(checksum);
     }, 120000);
+
+    it('replaces a device in place (a blank disk at the same path); a second replace or attach meanwhile is Busy', async () => {
+        // A pool of its own, with enough data that its resilver outlasts the
+        // moment the daemon gives zpool to refuse (zfs-fuse resilvers ~400 MB/s;
+        // zeros are stored as they are, compression being off).
+        const bay = await sys.createPool('bay', 'mirror', 2, 2048);
+        await check(['dd', 'if=/dev/zero', 'of=/bay/zeros', 'bs=1M', 'count=1500', 'status=none']);
+        await check(['sync']);
+        const side = bay[1] ?? '';
+        await poolShows('bay', 'its devices', (_p, rows) => row(rows, side) !== undefined);
+        expect((await poolCall('bay', 'Offline', '(sa{sv})', [side, NO_INTERACTION])).ok).toBeTrue();
+        await poolShows('bay', 'DEGRADED', p => p.Health === 'DEGRADED');
+        // A new disk in the old one's bay: same path, no label, no data.
+        await check(['truncate', '-s', '0', '--', side]);
+        await check(['truncate', '-s', '2G', '--', side]);
+
+        const spare = await newFile(2048);
+        const replacing = poolCall('bay', 'Replace', '(ssa{sv})', [side, '', NO_INTERACTION]);
+        await sleep(400);
+        const starting = await poolCall('bay', 'Attach', '(ssa{sv})', [bay[0] ?? '', spare, NO_INTERACTION]);
+        expect(starting.ok ? 'ok' : starting.error).withContext(JSON.stringify(starting)).toBe(ErrorName.Busy);
+        expect(starting.ok ? '' : starting.message).toContain('Wait until it has finished');
+        const job = jobOf(await replacing);
+        const meanwhile = await poolCall('bay', 'Replace', '(ssa{sv})', [bay[0] ?? '', spare, NO_INTERACTION]);
+        expect(meanwhile.ok ? 'ok' : meanwhile.error).withContext(JSON.stringify(meanwhile)).toBe(ErrorName.Busy);
+        expect(meanwhile.ok ? '' : meanwhile.message).toContain(`A resilver is already running on pool bay (${job})`);
+
+        const done = await completion(job);
+        expect(done.success).withContext(done.message).toBeTrue();
+        expect(done.message).toMatch(/^Resilver of pool bay finished in \d+ s: resilvered 1\.[0-9]+ ?Gi?B?, 0 errors\.$/);
+        const end = await props(job, JOB_IFACE);
+        expect((end.Log as string[]).some(l => l.includes(`Replacing ${side} in place.`))).toBeTrue();
+        const healed = await poolShows('bay', 'the blank disk resilvered', (_p, rows) => row(rows, side)?.[3] === 'ONLINE' &&
+            !rows.some(r => r[2] === 'replacing'));
+        expect(healed.Health).toBe('ONLINE');
+        expect(row(healed.Vdevs as Row[], spare)).withContext('the refused calls left no trace').toBeUndefined();
+        // A scrub reads both sides: had the blank disk not been written whole, it would find checksum errors.
+        const scrub = JSON.parse(await check(['sigmavaultctl', 'pool', 'scrub', 'bay', '--wait', '--json'])) as Props;
+        expect(scrub.state).toBe('succeeded');
+        const after = await props(poolPath('bay'), POOL_IFACE);
+        expect((after.Vdevs as Row[]).map(r => [r[1], r[5], r[6], r[7]])).toEqual((after.Vdevs as Row[]).map(r => [r[1], 0, 0, 0]));
+        await sys.destroyPool('bay');
+    }, 180000);
 
     it('attaches a mirror side to a single-device pool, and detaches it again', async () => {
         const [solo] = await sys.createPool('solo', 'single', 1, 256);

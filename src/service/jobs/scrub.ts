@@ -147,8 +147,14 @@ export class Scrubs {
         return r;
     }
 
-    /** Keeps observe() from adopting the resilver `pool` is about to start; call before running the command. */
-    reserveResilver(pool: string): () => void {
+    /**
+     * Keeps observe() from adopting the resilver `pool` is about to start, and
+     * a second replace or attach from starting one beside it; call before
+     * running the command. Null when another is being started already.
+     */
+    reserveResilver(pool: string): (() => void) | null {
+        if (this.starting.has(pool))
+            return null;
         this.starting.add(pool);
         return () => this.starting.delete(pool);
     }

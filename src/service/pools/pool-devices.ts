@@ -210,12 +210,13 @@ export class PoolDevices {
      */
     private async resilverJob(caller: Caller, pool: string, action: string, args: string[], what: string,
         description: string): Promise<GLib.Variant> {
+        const wait = 'Wait until it has finished; ZFS restarts a resilver when another device is added meanwhile.';
         const running = this.jobs.holding(resilverLock(pool));
-        if (running !== null) {
-            throw new DaemonError(ErrorName.Busy, `A resilver is already running on pool ${pool} (${running.path}). ` +
-                'Wait until it has finished; ZFS restarts a resilver when another device is added meanwhile.');
-        }
+        if (running !== null)
+            throw new DaemonError(ErrorName.Busy, `A resilver is already running on pool ${pool} (${running.path}). ${wait}`);
         const release = this.scrubs.reserveResilver(pool);
+        if (release === null)
+            throw new DaemonError(ErrorName.Busy, `Another replace or attach is starting a resilver on pool ${pool}. ${wait}`);
         const startedAt = GLib.get_real_time();
         try {
             const command = run('zpool', args).then(r => {
