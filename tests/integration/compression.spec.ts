@@ -396,6 +396,8 @@ describe('compression', () => {
         expect(fifo.ok ? '' : fifo.message).toContain('is not a regular file or a folder');
         const level = await call('Compress', [`${ROOT}/fifo`], { level: new GLib.Variant('i', 30) });
         expect(level.ok ? '' : level.error).toBe(ErrorName.InvalidArgument);
+        // The helpers that inspected the refused requests are told to stop.
+        await waitFor('no helper left by the refused requests', async () => (await helperPids()).length === 0 || undefined, 10000, 100);
     });
 
     it('leaves a file that changes mid-job alone, even with replace, and fails saying so', async () => {
@@ -560,6 +562,8 @@ describe('compression', () => {
         const last = await jobProps(jobs[cores] ?? '');
         expect((last.Log as string[]).join('\n')).toContain('Waiting for a free core');
         expect(last.BytesDone).withContext('the queued job has not started').toBe(0);
+        // A queued job keeps no idle helper: one runs per running job.
+        await waitFor('one helper per running job', async () => (await helperPids()).length === cores || undefined, 10000, 100);
         for (const j of jobs)
             await callDaemon(sys.systemBus, j, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [NO_INTERACTION]));
         for (const j of jobs)

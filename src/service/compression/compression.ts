@@ -20,15 +20,11 @@ import { authorize, type Caller, callerOf } from '../polkit.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import { findTool, run } from '../tools.js';
 import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey } from './paths.js';
-import { type HelperEvent, type HelperRequest, type Inspected, type Operation, parseEvent, PathBytesSchema } from './protocol.js';
+import { HelperProcess } from './helper-process.js';
+import { type HelperEvent, type HelperRequest, type Inspected, type Operation, PathBytesSchema } from './protocol.js';
 import { SKIP_TYPE } from '../../shared/skip-types.js';
 import { extensionOf, MAX_LEVEL, MIN_LEVEL } from './strategy.js';
 import { MAX_OUTPUTS } from '../jobs/history.js';
-
-Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
-Gio._promisify(Gio.Subprocess.prototype, 'wait_async', 'wait_finish');
-Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
-Gio._promisify(Gio.OutputStream.prototype, 'write_bytes_async', 'write_bytes_finish');
 
 const CompressionOptionsSchema = OptionsSchema.extend({
     level: z.number().int().min(MIN_LEVEL).max(MAX_LEVEL).optional(),
@@ -56,28 +52,6 @@ const OPERATION_NAMES: Readonly<Record<Operation, string>> = {
 
 // helper-main.js sits beside this module, installed and in the build tree alike.
 const HELPER = GLib.build_filenamev([GLib.path_get_dirname(GLib.filename_from_uri(import.meta.url)[0]), 'helper-main.js']);
-
-Gio._promisify(Gio.InputStream.prototype, 'read_bytes_async', 'read_bytes_finish');
-
-/** All of a pipe, as text. */
-async function readText(stream: Gio.InputStream | null): Promise<string> {
-    if (stream === null)
-        return '';
-    const parts: Uint8Array[] = [];
-    for (;;) {
-        const bytes = await stream.read_bytes_async(65536, GLib.PRIORITY_DEFAULT, null).catch(() => null);
-        if (bytes === null || bytes.get_size() === 0)
-            break;
-        parts.push(bytes.toArray());
-    }
-    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-        all.set(p, at);
-        at += p.length;
-    }
-    return new TextDecoder('utf-8', { fatal: false }).decode(all);
-}
 
 function randomToken(): string {
     let t = '';
@@ -239,9 +213,16 @@ export class Compression {
         const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
             level: options.level ?? null, replace: options.replace ?? false, force: options.force ?? false, token,
             skip: (options.skip_types ?? []).map(t => t.toLowerCase()) };
-        const items = await this.inspect(user, request);
-        this.refuseProblems(items, caller, op);
-        const job = this.start(op, paths, keys, items, caller, user, { ...request, op });
+        const helper = this.spawnHelper(user, request);
+        let items: Inspected[];
+        try {
+            items = await this.inspect(helper);
+            this.refuseProblems(items, caller, op);
+        } catch (e) {
+            void helper.stop();
+            throw e;
+        }
+        const job = this.start(op, paths, keys, items, caller, user, { ...request, op }, helper);
         audit({ action: `file.${op}`, sender: caller.sender, uid: caller.uid, object: items.map(i => i.path).join(', '),
             result: 'allowed', detail: job.path });
         return new GLib.Variant('(o)', [job.path]);
@@ -283,7 +264,7 @@ export class Compression {
     }
 
     /** Spawns the helper as `user`, with the request on its stdin. */
-    private spawnHelper(user: Pick<PasswdEntry, 'uid' | 'gid'>, request: HelperRequest): Gio.Subprocess {
+    private spawnHelper(user: Pick<PasswdEntry, 'uid' | 'gid'>, request: HelperRequest): HelperProcess {
         const setpriv = findTool('setpriv');
         const gjs = findTool('gjs');
         if (setpriv === null || gjs === null)
@@ -305,18 +286,17 @@ export class Compression {
             '--pdeathsig', 'KILL', '--', gjs, '-m', HELPER]);
         const stdin = proc.get_stdin_pipe();
         stdin?.write_all(new TextEncoder().encode(`${JSON.stringify(request)}\n`), null);
-        return proc;
+        return new HelperProcess(proc);
     }
 
-    private async inspect(user: PasswdEntry, request: HelperRequest): Promise<Inspected[]> {
-        const proc = this.spawnHelper(user, request);
-        const [out, err] = await proc.communicate_utf8_async(null, null);
-        for (const line of (out ?? '').split('\n')) {
-            const event = parseEvent(line);
-            if (event?.type === 'inspected')
+    /** What the helper found of the paths; it then waits to be told "work" or "stop". */
+    private async inspect(helper: HelperProcess): Promise<Inspected[]> {
+        for (let event = await helper.next(); event !== null; event = await helper.next()) {
+            if (event.type === 'inspected')
                 return event.items;
         }
-        throw failed(`The compression helper did not answer (${(err ?? '').trim() || `exit status ${proc.get_exit_status()}`}).`);
+        const end = await helper.ended();
+        throw failed(`The compression helper did not answer (${end.stderr || `exit status ${end.status}`}).`);
     }
 
     private refuseProblems(items: readonly Inspected[], caller: Caller, op: Operation): void {
@@ -333,22 +313,29 @@ export class Compression {
     }
 
     private start(op: Operation, paths: Uint8Array[], keys: string[], items: readonly Inspected[], caller: Caller,
-        user: PasswdEntry, request: HelperRequest): Job {
+        user: PasswdEntry, request: HelperRequest, inspector: HelperProcess): Job {
         const first = items[0]?.path ?? '';
         // Unique among unfinished jobs: a path in one is refused (Busy) for another.
         const lock = paths.length === 1 ? `file:${first}` : `file:${first} and ${paths.length - 1} more`;
         const { job } = this.jobs.start({
             operation: OPERATION_NAMES[op], objects: [], lock, startedByUid: caller.uid ?? 0,
             cancelAction: 'com.sigmavault.job.manage', cancelable: true,
-        }, control => this.work(op, control, user, request, items));
+        }, control => this.work(op, control, user, request, items, inspector));
         for (const k of keys)
             this.busy.set(k, job);
         return job;
     }
 
     private async work(op: Operation, control: JobControl, user: PasswdEntry, request: HelperRequest,
-        items: readonly Inspected[]): Promise<JobOutcome> {
+        items: readonly Inspected[], inspector: HelperProcess): Promise<JobOutcome> {
         const slot = this.slots.take();
+        // A job that waits for a core lets its inspecting helper go rather
+        // than keep a process idle; it starts a new one when its turn comes.
+        let reused: HelperProcess | null = inspector;
+        if (!slot.immediate) {
+            void inspector.stop();
+            reused = null;
+        }
         control.onCancel = (): Promise<void> => {
             slot.abandon();
             return Promise.resolve();
@@ -360,11 +347,15 @@ export class Compression {
             if (!await slot.ready)
                 return { state: 'cancelled', message: 'Cancelled before it started; nothing was touched.' };
             try {
-                return await this.runHelper(op, control, user, request);
+                const helper = reused;
+                reused = null;
+                return await this.runHelper(op, control, user, request, helper);
             } finally {
                 this.slots.release();
             }
         } finally {
+            if (reused !== null)
+                void reused.stop();
             for (const [k, j] of this.busy) {
                 if (j.id === control.id)
                     this.busy.delete(k);
@@ -372,49 +363,27 @@ export class Compression {
         }
     }
 
-    private async runHelper(op: Operation, control: JobControl, user: PasswdEntry, request: HelperRequest): Promise<JobOutcome> {
+    private async runHelper(op: Operation, control: JobControl, user: PasswdEntry, request: HelperRequest,
+        reused: HelperProcess | null): Promise<JobOutcome> {
         this.journal(j => [...j, { token: request.token, uid: user.uid, gid: user.gid, paths: request.paths }]);
         const started = GLib.get_monotonic_time();
-        const proc = this.spawnHelper(user, request);
-        const stdin = proc.get_stdin_pipe();
-        control.onCancel = async (): Promise<void> => {
-            try {
-                await stdin?.write_bytes_async(new GLib.Bytes(new TextEncoder().encode('cancel\n')), GLib.PRIORITY_DEFAULT, null);
-            } catch {
-                // the helper has ended already
-            }
-        };
+        const helper = reused ?? this.spawnHelper(user, request);
+        if (reused !== null)
+            await reused.send('work');
+        control.onCancel = (): Promise<void> => helper.send('cancel');
         const summary: Summary = { done: 0, skipped: 0, failed: [], before: 0, after: 0, skippedReasons: [], dictionaries: [],
             outputs: [], replaced: 0, folders: 0, byType: {} };
         let total = 0;
         let cancelled = false;
-        const stdoutPipe = proc.get_stdout_pipe();
-        const errors = readText(proc.get_stderr_pipe());
-        if (stdoutPipe !== null) {
-            const lines = new Gio.DataInputStream({ base_stream: stdoutPipe });
-            for (;;) {
-                let line: Uint8Array | null;
-                try {
-                    [line] = await lines.read_line_async(GLib.PRIORITY_DEFAULT, null);
-                } catch {
-                    break;
-                }
-                if (line === null)
-                    break;
-                const event = parseEvent(new TextDecoder().decode(line));
-                if (event === null)
-                    continue;
-                cancelled = this.onEvent(event, control, summary, started, total) || cancelled;
-                if (event.type === 'total')
-                    total = event.bytes;
-            }
+        for (let event = await helper.next(); event !== null; event = await helper.next()) {
+            cancelled = this.onEvent(event, control, summary, started, total) || cancelled;
+            if (event.type === 'total')
+                total = event.bytes;
         }
-        await proc.wait_async(null).catch(() => undefined);
-        const stderr = (await errors).trim();
-        if (stderr !== '')
-            control.log(`Helper: ${stderr.split('\n').slice(-3).join(' ')}`);
-        const killed = !proc.get_if_exited();
-        const status = proc.get_if_exited() ? proc.get_exit_status() : -1;
+        const end = await helper.ended();
+        if (end.stderr !== '')
+            control.log(`Helper: ${end.stderr.split('\n').slice(-3).join(' ')}`);
+        const { killed, status } = end;
         if (killed || status !== 0 || cancelled) {
             // Whatever it left: remove this job's temporaries, as the user.
             await this.clean({ token: request.token, uid: user.uid, gid: user.gid, paths: request.paths });
@@ -424,7 +393,7 @@ export class Compression {
         if (cancelled || control.cancelRequested)
             return { state: 'cancelled', message: 'Cancelled; the originals are untouched and no partial result was left.' };
         if (killed) {
-            return { state: 'failed', message: `The compression helper was killed (signal ${proc.get_term_sig()}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
+            return { state: 'failed', message: `The compression helper was killed (signal ${end.signal}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
         }
         const sizes = op === 'verify' ? undefined : { before: summary.before, after: summary.after };
         const outputs = summary.outputs;
@@ -509,9 +478,9 @@ export class Compression {
 
     private async clean(entry: JournalEntry): Promise<void> {
         try {
-            const proc = this.spawnHelper(entry, { op: 'clean', purpose: 'compress', paths: entry.paths, level: null,
+            const helper = this.spawnHelper(entry, { op: 'clean', purpose: 'compress', paths: entry.paths, level: null,
                 replace: false, force: false, token: entry.token });
-            await proc.communicate_utf8_async(null, null);
+            await helper.ended();
         } catch (e) {
             console.warn(`sigmavaultd: could not clean up after compression job ${entry.token}: ${e instanceof Error ? e.message : String(e)}`);
             return;

@@ -1,8 +1,9 @@
 // sigmavaultd's compression helper. It runs as the user who asked (setpriv
 // --reuid --regid --init-groups), so the kernel decides what it may read and
 // write; the daemon never touches a user's files as root. One JSON request
-// on stdin (protocol.ts), events on stdout; "cancel" on stdin or its end
-// (the daemon went away) stops it and removes what it wrote.
+// on stdin (protocol.ts), events on stdout; an inspection is followed by
+// "work" or "stop"; "cancel" on stdin or its end (the daemon went away)
+// stops the work and removes what it wrote.
 //
 // File names are bytes. The daemon starts this with
 // G_FILENAME_ENCODING=ISO-8859-1, so that GLib maps each byte of a name to
@@ -28,7 +29,7 @@ import { isFolderArchiveName } from '../../shared/compressed-names.js';
 import { type HelperEvent, type HelperRequest, HelperRequestSchema, type Inspected, isTempOf, type Problem,
     tempName } from './protocol.js';
 import {
-    compressedName, decide, type Decision, decompressedName, detect, dictionaryFileName, extensionOf, folderDecision,
+    compressedName, decide, type Decision, decompressedName, detect, type Detection, dictionaryFileName, extensionOf, folderDecision,
     LONG_WINDOW_LOG, planDictionaries, SAMPLE_BLOCK, sampleOffsets, userSkip,
 } from './strategy.js';
 
@@ -881,16 +882,25 @@ async function work(request: HelperRequest): Promise<void> {
     const decisions = new Map<Target, Decision>();
     const dictionaryOf = new Map<Target, Target[]>();
     if (request.op === 'compress') {
+        // Sampled once: the decision and the dictionary plan both read what the content is.
+        const detections = new Map<Target, Detection>();
+        const detectionOf = (t: Target): Detection => {
+            let d = detections.get(t);
+            if (d === undefined) {
+                d = detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size);
+                detections.set(t, d);
+            }
+            return d;
+        };
         for (const t of ok) {
             const decision = t.folder ? folderDecision(request.level, _)
-                : userSkip(GLib.path_get_basename(t.path), request.skip ?? [], _, request.force) ?? decide({ size: t.stat.size,
-                detection: detect(t.stat.size > 0 ? sample(t.path, t.stat.size) : new Uint8Array(), t.stat.size) }, request.level, _, request.force);
+                : userSkip(GLib.path_get_basename(t.path), request.skip ?? [], _, request.force) ??
+                    decide({ size: t.stat.size, detection: detectionOf(t) }, request.level, _, request.force);
             decisions.set(t, decision);
         }
         const files = ok.filter(t => !t.folder && decisions.get(t)?.action === 'compress');
         const groups = planDictionaries(files.map(t => ({ dir: GLib.path_get_dirname(t.path),
-            extension: extensionOf(GLib.path_get_basename(t.path)), size: t.stat.size,
-            kind: detect(sample(t.path, t.stat.size), t.stat.size).kind })), _);
+            extension: extensionOf(GLib.path_get_basename(t.path)), size: t.stat.size, kind: detectionOf(t).kind })), _);
         for (const g of groups) {
             const members = g.members.map(i => files[i]).filter((t): t is Target => t !== undefined);
             for (const m of members) {
@@ -980,10 +990,14 @@ async function main(): Promise<number> {
         printerr(`sigmavault compression helper: bad request: ${parsed.error.message}`);
         return 2;
     }
-    const request = parsed.data;
+    let request = parsed.data;
     if (request.op === 'inspect') {
         emit({ type: 'inspected', items: inspect(request) });
-        return 0;
+        // The daemon says "work" when the job may start now, else "stop".
+        const [word] = await input.read_line_async(GLib.PRIORITY_DEFAULT, null);
+        if (word === null || new TextDecoder().decode(word).trim() !== 'work')
+            return 0;
+        request = { ...request, op: request.purpose };
     }
     if (request.op === 'clean') {
         clean(request);

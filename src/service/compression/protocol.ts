@@ -1,7 +1,8 @@
 // What sigmavaultd and its compression helper (compression/helper-main.ts,
 // run as the calling user) say to each other: one JSON request on the
 // helper's stdin (then "cancel" lines), one JSON event per line on its
-// stdout. Paths travel as byte arrays, so that any file name (spaces,
+// stdout. After inspecting, the helper waits for "work" (go on with the
+// request's purpose) or "stop". Paths travel as byte arrays, so that any file name (spaces,
 // newlines, a leading "-", bytes that are not UTF-8) arrives unchanged.
 import { TEMP_MARK } from '../../shared/compressed-names.js';
 import { z } from '../../shared/vendor/zod.js';
@@ -14,7 +15,7 @@ export const OPERATIONS = ['compress', 'decompress', 'verify'] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export const HelperRequestSchema = z.object({
-    /** inspect: check the paths and say what would happen; clean: remove this job's temporaries. */
+    /** inspect: check the paths, say what would happen, then work or stop as told; clean: remove this job's temporaries. */
     op: z.enum(['inspect', 'compress', 'decompress', 'verify', 'clean']),
     /** What the inspection is for (op inspect), or the operation itself. */
     purpose: z.enum(OPERATIONS),
