@@ -6,6 +6,7 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { BUS_NAME, MANAGER_IFACE, MANAGER_PATH } from '../shared/dbus-names.js';
 import { _, format } from '../shared/i18n.js';
+import { absolutePath, argBytes } from './argv.js';
 import { printJob, readJob, waitForJob } from './jobs.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
@@ -64,9 +65,6 @@ export function parseCompressionArgs(words: readonly string[]): CompressionArgs 
     return { method, paths, level, replace, wait };
 }
 
-function absolute(path: string): string {
-    return GLib.canonicalize_filename(path, GLib.get_current_dir());
-}
 
 export async function runCompressionCommand(bus: Gio.DBusConnection, words: readonly string[], json: boolean): Promise<number> {
     const args = parseCompressionArgs(words);
@@ -75,7 +73,8 @@ export async function runCompressionCommand(bus: Gio.DBusConnection, words: read
         options.level = new GLib.Variant('i', args.level);
     if (args.replace)
         options.replace = new GLib.Variant('b', true);
-    const paths = args.paths.map(p => new TextEncoder().encode(absolute(p)));
+    // Exact bytes: a name that is not UTF-8 reaches the daemon as it is on the disk.
+    const paths = args.paths.map(p => argBytes(absolutePath(p, GLib.get_current_dir())));
     const reply = await bus.call(BUS_NAME, MANAGER_PATH, MANAGER_IFACE, args.method,
         new GLib.Variant('(aaya{sv})', [paths, options]), new GLib.VariantType('(o)'),
         Gio.DBusCallFlags.ALLOW_INTERACTIVE_AUTHORIZATION, 5 * 60 * 1000, null);

@@ -13,11 +13,11 @@
 //   sigmavaultctl compress|decompress|verify … (src/cli/compression.ts)
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
-import System from 'system';
 import { BUS_NAME } from '../shared/dbus-names.js';
 import { type DaemonSnapshot, readDaemon, remoteErrorMessage } from '../shared/daemon-client.js';
 import { diskTypeLabel, formatTemperature, verdictLabel } from '../shared/disk-format.js';
 import { type DiskInfo, readDisks } from '../shared/disk-info.js';
+import { commandLine } from './argv.js';
 import { COMPRESSION_USAGE, CompressionUsageError, runCompressionCommand } from './compression.js';
 import { DISK_USAGE, DiskUsageError, runDiskCommand } from './disks.js';
 import { JOB_USAGE, JobUsageError, runJobCommand } from './jobs.js';
@@ -240,7 +240,7 @@ async function main(argv: string[]): Promise<number> {
 
 const loop = new GLib.MainLoop(null, false);
 let code = 0;
-main(ARGV).then(c => {
+main(commandLine()).then(c => {
     code = c;
 }).catch((e: unknown) => {
     printerr(e instanceof Error ? e.message : String(e));
@@ -249,4 +249,6 @@ main(ARGV).then(c => {
     loop.quit();
 });
 loop.run();
-System.exit(code);
+// The legacy module: evaluating the 'system' ES module reads ARGV, which
+// crashes gjs when an argument is not UTF-8 (see argv.ts).
+imports.system.exit(code);

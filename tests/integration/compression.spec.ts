@@ -639,6 +639,18 @@ describe('compression', () => {
         expect(v.stdout).toContain('Verified 1 file: intact.');
         const bad = await run(['sigmavaultctl', 'compress', `${dir}/guide`, '--level', '25']);
         expect(bad.status).toBe(64);
+
+        // Names that are not UTF-8 ("café" and "résumé" in Latin-1), absolute and
+        // relative: bash makes the bytes, as a shell does for a glob.
+        const script = 'cp -- /usr/share/doc/bash/copyright "$1/$(printf \'caf\\351\')" && ' +
+            'cp -- /usr/share/doc/bash/copyright "$1/$(printf \'r\\351sum\\351\')" && ' +
+            'sigmavaultctl compress "$1/$(printf \'caf\\351\')" --wait && ' +
+            'cd -- "$1" && sigmavaultctl compress "$(printf \'r\\351sum\\351\')" --wait && ' +
+            'cmp -- /usr/share/doc/bash/copyright <(zstd -dc -- "$1/$(printf \'caf\\351.zst\')") && ' +
+            'cmp -- /usr/share/doc/bash/copyright <(zstd -dc -- "$1/$(printf \'r\\351sum\\351.zst\')")';
+        const latin = await run(['bash', '-c', script, 'bash', dir]);
+        expect(latin.status).withContext(`${latin.stdout}\n${latin.stderr}`).toBe(0);
+        expect(latin.stdout).toContain('Compressed 1 file');
     }, 60000);
 
     describe('as another user (svuser, uid 1500)', () => {
