@@ -144,6 +144,12 @@ describe('compression', () => {
         return pids;
     }
 
+    /** A file's user.* extended attributes, name → value in hex (python3 reads them as bytes). */
+    async function xattrs(path: string): Promise<Record<string, string>> {
+        return JSON.parse(await check(['python3', '-c', 'import json, os, sys; print(json.dumps({n: os.getxattr(sys.argv[1], n).hex() ' +
+            'for n in sorted(os.listxattr(sys.argv[1])) if n.startswith("user.")}))', path])) as Record<string, string>;
+    }
+
     /** About 40 MB of real text: slow enough at level 19 to act on while it runs. */
     async function bigText(path: string): Promise<void> {
         await check(['bash', '-c', 'for i in $(seq 1 40); do cat /usr/share/doc/*/copyright; done | head -c 40000000 > "$1"', 'bash', path]);
@@ -185,6 +191,11 @@ describe('compression', () => {
             await check(['cp', '--', '/usr/share/doc/bash/copyright', n]);
         fileOf(nonUtf8).replace_contents(contents('/usr/share/doc/bash/copyright'), null, false, Gio.FileCreateFlags.NONE, null);
         await check(['chmod', '640', '--', `${dir}/README.abs-guide`]);
+        // Extended attributes, one of them binary (a NUL, 0xff, a newline).
+        await check(['python3', '-c', 'import os, sys; os.setxattr(sys.argv[1], "user.comment", "Familie Müller, 2024".encode()); ' +
+            'os.setxattr(sys.argv[1], "user.tag", bytes([0, 255, 10, 65]))', `${dir}/README.abs-guide`]);
+        const attributes = await xattrs(`${dir}/README.abs-guide`);
+        expect(Object.keys(attributes)).toEqual(['user.comment', 'user.tag']);
         await check(['touch', '-d', '2020-02-03 04:05:06', '--', `${dir}/README.abs-guide`]);
         await check(['cp', '-a', '--', `${dir}/.`, keep]);
         const before = stat(`${dir}/README.abs-guide`);
@@ -211,6 +222,7 @@ describe('compression', () => {
         const after = stat(`${dir}/README.abs-guide.zst`);
         expect(after.mode).toBe(0o640);
         expect(after.mtime).toBe(before.mtime);
+        expect(await xattrs(`${dir}/README.abs-guide.zst`)).withContext('extended attributes kept').toEqual(attributes);
         const frame = contents(`${dir}/README.abs-guide.zst`);
         const original = contents(`${keep}/README.abs-guide`);
         expect(parseFrameHeader(frame).contentSize).toBe(original.length);
@@ -230,6 +242,7 @@ describe('compression', () => {
         }
         expect(stat(`${dir}/README.abs-guide`).mtime).toBe(before.mtime);
         expect(stat(`${dir}/README.abs-guide`).mode).toBe(0o640);
+        expect(await xattrs(`${dir}/README.abs-guide`)).withContext('extended attributes back on the original').toEqual(attributes);
         expect(leftovers(dir)).toEqual([]);
     }, 180000);
 
