@@ -17,7 +17,8 @@ export function jobNotificationId(path: string): string {
 export interface JobSource {
     readonly state: string;
     readonly jobs: readonly JobInfo[];
-    connect(signal: 'changed' | 'jobs-changed', callback: () => void): number;
+    /** "jobs-changed" comes with every change of the jobs, a full reload's included. */
+    connect(signal: 'jobs-changed', callback: () => void): number;
     disconnect(id: number): void;
 }
 
@@ -44,10 +45,9 @@ export class JobNotifier {
         private readonly settings: Gio.Settings | null) {}
 
     start(): void {
-        for (const signal of ['changed', 'jobs-changed'] as const)
-            this.handlers.push(this.source.connect(signal, () => {
-                this.check();
-            }));
+        this.handlers.push(this.source.connect('jobs-changed', () => {
+            this.check();
+        }));
         this.check();
     }
 

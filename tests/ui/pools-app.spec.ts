@@ -5,7 +5,6 @@
 // Pool dialog lists the recorded disks beside the files; screenshots of
 // each step in light and dark, narrow and wide.
 import Gtk from 'gi://Gtk?version=4.0';
-import Adw from 'gi://Adw?version=1';
 import GLib from 'gi://GLib';
 import type { CreatePoolDialog as CreatePoolDialogType } from '../../src/app/create-pool-dialog.js';
 import type * as PoolActions from '../../src/app/pool-actions.js';
@@ -14,7 +13,7 @@ import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.
 import { installDiskStandIns } from '../harness/disk-stand-ins.js';
 import { installedModule } from '../harness/installed.js';
 import { artifactsDir, type Service, spawnService, waitFor } from '../harness/process.js';
-import { startAppSession } from '../harness/app-session.js';
+import { shootVariants, startAppSession } from '../harness/app-session.js';
 import type { TestSession } from '../harness/session.js';
 import { TestSystem } from '../harness/system.js';
 import { findAll, settle, visibleTexts } from '../harness/widgets.js';
@@ -60,18 +59,13 @@ describe('SigmaVault Settings: pools', () => {
     }
 
     async function shoot(name: string, prepare: (w: SettingsWindowType) => Promise<void>): Promise<void> {
-        for (const scheme of ['light', 'dark'] as const) {
-            Adw.StyleManager.get_default().color_scheme =
-                scheme === 'dark' ? Adw.ColorScheme.FORCE_DARK : Adw.ColorScheme.FORCE_LIGHT;
-            for (const size of ['wide', 'narrow'] as const) {
-                const w = await newWindow(size);
-                await prepare(w);
-                await settle(w);
-                app.saveScreenshot(w, GLib.build_filenamev([SHOTS, `pools-${name}-${size}-${scheme}.png`]));
-                w.destroy();
-            }
-        }
-        Adw.StyleManager.get_default().color_scheme = Adw.ColorScheme.DEFAULT;
+        await shootVariants({
+            create: () => new app.SettingsWindow(null, store),
+            sizes: SIZES,
+            prepare,
+            save: app.saveScreenshot,
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `pools-${name}-${size}-${scheme}.png`]),
+        });
     }
 
     beforeAll(async () => {

@@ -304,7 +304,7 @@ export class Datasets implements DatasetAccess {
         return list.get(this.snapshotNames.get(dataset) ?? []);
     }
 
-    /** Snapshots of `dataset` with their properties: all of them, or those named (after '@'). */
+    /** Snapshots of `dataset` with their properties: all of them, or those named (after '@'), in no set order (SnapshotList orders them). */
     private async readSnapshots(dataset: string, names: readonly string[] | null): Promise<Snapshot[]> {
         if (names === null)
             return this.readSnapshotBatch(dataset, null);
@@ -312,7 +312,7 @@ export class Datasets implements DatasetAccess {
         // Bounded command lines; names are checked dataset@snapshot names that zfs itself listed.
         for (let i = 0; i < names.length; i += NAMES_PER_READ)
             found.push(...await this.readSnapshotBatch(dataset, names.slice(i, i + NAMES_PER_READ).map(n => `${dataset}@${n}`)));
-        return found.sort((a, b) => a.createtxg - b.createtxg);
+        return found;
     }
 
     private async readSnapshotBatch(dataset: string, fulls: readonly string[] | null): Promise<Snapshot[]> {
