@@ -598,83 +598,98 @@ async function replaceOriginal(t: Target, final: string): Promise<void> {
 const BATCH_FILES = 256;
 const BATCH_BYTES = 32 * 1024 * 1024;
 
-/** Whether `t` may go in a batch: a small regular file to compress (folders and big files go on their own). */
+/** Whether `t` may go in a compress batch: a small regular file to compress (folders and big files go on their own). */
 const batchable = (t: Target, d: Decision | undefined): boolean =>
     !t.folder && d?.action === 'compress' && !d.long && t.stat.size <= IN_PROCESS;
 
+/** How a batch is made: compressing (level) or decompressing; either way with one dictionary or none. */
+type BatchKind = { readonly op: 'compress'; readonly level: number } | { readonly op: 'decompress' };
+
 /**
- * Small files of one folder, compressed alike (level, dictionary), with
- * the same safety as compressFile but a handful of processes for all of
+ * Small files of one folder, all compressed (or decompressed) alike, with
+ * the same safety as one at a time but a handful of processes for all of
  * them instead of several per file: one zstd writes every result into a
- * private temporary folder beside them; one zstd decodes them all to a
- * pipe, whose parts (each original's size long) are hashed here against
- * the originals; one `sync` flushes the verified results and one `ln`
- * links them to their final names, which it never overwrites. A file
- * that fails a check fails alone; the others go on. Null when zstd itself
- * failed (a full disk, say): then each file goes on its own, which says
- * what went wrong for it.
+ * private temporary folder beside them; one zstd decodes all the
+ * compressed sides to a pipe, whose parts are hashed here against the
+ * plain sides (the originals, or the decompressed results); one `sync`
+ * flushes the verified results and one `ln` links them to their final
+ * names, which it never overwrites. A file that fails a check fails
+ * alone. Null when zstd itself failed (a full disk, say): then each file
+ * goes on its own, which says what went wrong for it.
  */
-async function compressBatch(files: readonly Target[], level: number, dictionary: string | null, request: HelperRequest,
+async function runBatch(kind: BatchKind, files: readonly Target[], dictionary: string | null, request: HelperRequest,
     log: (m: string) => void): Promise<Map<Target, Result | FileFailure> | null> {
     const results = new Map<Target, Result | FileFailure>();
     const dir = GLib.path_get_dirname(files[0]?.path ?? '/');
     const temp = GLib.build_filenamev([dir, tempName(`batch-${GLib.path_get_basename(files[0]?.path ?? '')}`, request.token)]);
-    const outOf = (t: Target): string => GLib.build_filenamev([temp, compressedName(GLib.path_get_basename(t.path), false)]);
+    const resultName = (t: Target): string => {
+        const name = GLib.path_get_basename(t.path);
+        return kind.op === 'compress' ? compressedName(name, false) : decompressedName(name) ?? `${name}.out`;
+    };
+    const outOf = (t: Target): string => GLib.build_filenamev([temp, resultName(t)]);
     Gio.File.new_for_path(temp).make_directory(null);
     try {
         Gio.File.new_for_path(temp).set_attribute_uint32('unix::mode', 0o700, Gio.FileQueryInfoFlags.NOFOLLOW_SYMLINKS, null);
         const dictArgs = dictionary ? ['-D', dictionary] : [];
-        const compressed = await finish(spawn([tool('zstd'), '-q', '-T0', `-${level}`, '--check', ...dictArgs, '--output-dir-flat', temp, '--',
+        const how = kind.op === 'compress' ? ['-T0', `-${kind.level}`, '--check'] : ['-d', '--sparse'];
+        const wrote = await finish(spawn([tool('zstd'), '-q', ...how, ...dictArgs, '--output-dir-flat', temp, '--',
             ...files.map(t => t.path)]), _('zstd')).then(() => true, (e: unknown) => {
             if (e instanceof Cancelled)
                 throw e;
             return false;
         });
-        if (!compressed)
+        if (!wrote)
             return null;
-        const originals = new Map<Target, string>();
+        // The plain side of each file (what the compressed side must decode to), hashed here.
+        const plain = new Map<Target, { digest: string; size: number }>();
         let written: Target[] = [];
         for (const t of files) {
             checkCancelled();
             try {
-                const [bytes] = Gio.File.new_for_path(t.path).load_bytes(cancellable);
-                if (!exists(outOf(t)) || bytes.get_size() !== t.stat.size || !unchanged(t.stat, lstat(t.path)))
+                const [bytes] = Gio.File.new_for_path(kind.op === 'compress' ? t.path : outOf(t)).load_bytes(cancellable);
+                if (!unchanged(t.stat, lstat(t.path)) || (kind.op === 'compress' && bytes.get_size() !== t.stat.size))
                     throw changedFailure(t.path);
-                originals.set(t, sha256Bytes(bytes));
+                const frame = kind.op === 'decompress' ? frameOf(t.path) : null;
+                if (frame?.contentSize !== null && frame?.contentSize !== undefined && frame.contentSize !== bytes.get_size()) {
+                    throw new FileFailure(format(_('%s decoded to %d bytes, but its header says %d. Nothing was kept.'),
+                        display(t.path), bytes.get_size(), frame.contentSize));
+                }
+                plain.set(t, { digest: sha256Bytes(bytes), size: bytes.get_size() });
                 written.push(t);
             } catch (e) {
                 results.set(t, e instanceof FileFailure ? e : new FileFailure(format(_('%s: %s'), display(t.path), e instanceof GLib.Error ? ioWords(e) : String(e))));
             }
         }
-        // One decode of all the results, in order: the originals' sizes cut it into files.
-        const decoder = spawn([tool('zstd'), '-q', '-d', '-c', ...dictArgs, '--', ...written.map(outOf)], { stdoutPipe: true });
+        const compressedSide = (t: Target): string => (kind.op === 'compress' ? outOf(t) : t.path);
+        // One decode of all the compressed sides, in order: the plain sides' sizes cut it into files.
+        const decoder = spawn([tool('zstd'), '-q', '-d', '-c', ...dictArgs, '--', ...written.map(compressedSide)], { stdoutPipe: true });
         const [decoded] = await decoder.communicate_async(null, cancellable);
         running.delete(decoder);
         checkCancelled();
         const whole = decoder.get_if_exited() && decoder.get_exit_status() === 0 && decoded !== null &&
-            decoded.get_size() === written.reduce((sum, t) => sum + t.stat.size, 0);
+            decoded.get_size() === written.reduce((sum, t) => sum + (plain.get(t)?.size ?? 0), 0);
         let at = 0;
         for (const t of written) {
+            const size = plain.get(t)?.size ?? 0;
             // Had the decode of all of them failed, each is decoded alone to find which.
-            const digest = whole && decoded !== null ? sha256Bytes(decoded.new_from_bytes(at, t.stat.size))
-                : await sha256OfDecoded(outOf(t), dictionary, 0, 0).then(h => h.digest, (e: unknown) => {
+            const digest = whole && decoded !== null ? sha256Bytes(decoded.new_from_bytes(at, size))
+                : await sha256OfDecoded(compressedSide(t), dictionary, 0, 0).then(h => h.digest, (e: unknown) => {
                     if (e instanceof Cancelled)
                         throw e;
                     return null;
                 });
-            at += t.stat.size;
-            if (digest === null || digest !== originals.get(t)) {
-                results.set(t, new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
-                    display(t.path))));
+            at += size;
+            if (digest === null || digest !== plain.get(t)?.digest) {
+                results.set(t, new FileFailure(kind.op === 'compress'
+                    ? format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'), display(t.path))
+                    : format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(t.path))));
             }
         }
         written = written.filter(t => !results.has(t));
         for (const t of written)
             copyAttributes(outOf(t), t.stat, log);
-        if (written.length > 0) {
-            // coreutils sync with file names fsyncs each of them.
+        if (written.length > 0) // coreutils sync with file names fsyncs each of them
             await finish(spawn([tool('sync'), '--', ...written.map(outOf)]), _('Writing to the disk'));
-        }
         // ln -t links each under its own name in `dir` and never replaces a file there.
         const linkFailure = written.length === 0 ? null
             : await finish(spawn([tool('ln'), '-t', dir, '--', ...written.map(outOf)]), _('Creating the results')).then(() => null, (e: unknown) => {
@@ -684,7 +699,7 @@ async function compressBatch(files: readonly Target[], level: number, dictionary
             });
         const published: Target[] = [];
         for (const t of written) {
-            const final = GLib.build_filenamev([dir, compressedName(GLib.path_get_basename(t.path), false)]);
+            const final = GLib.build_filenamev([dir, resultName(t)]);
             const mine = lstat(outOf(t));
             let there: Stat | null = null;
             try {
@@ -700,7 +715,7 @@ async function compressBatch(files: readonly Target[], level: number, dictionary
                 results.set(t, new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists'));
                 continue;
             }
-            log(format(_('%s: verified (SHA-256 %s).'), display(final), originals.get(t) ?? ''));
+            log(format(_('%s: verified (SHA-256 %s).'), display(final), plain.get(t)?.digest ?? ''));
             published.push(t);
             results.set(t, { outcome: 'done', before: t.stat.size, after: mine.size, output: [...toBytes(final)], replaced: false,
                 message: format(_('%s → %s'), display(t.path), display(final)) });
@@ -708,7 +723,7 @@ async function compressBatch(files: readonly Target[], level: number, dictionary
         if (request.replace && published.length > 0) {
             await syncDirs([dir]);
             for (const t of published) {
-                const final = GLib.build_filenamev([dir, compressedName(GLib.path_get_basename(t.path), false)]);
+                const final = GLib.build_filenamev([dir, resultName(t)]);
                 if (!unchanged(t.stat, lstat(t.path))) {
                     results.set(t, new FileFailure(format(_('%s changed after it was compressed; it was kept, and the verified %s is there too.'), display(t.path), display(final))));
                     continue;
@@ -991,20 +1006,16 @@ function clean(request: HelperRequest): void {
 }
 
 /**
- * Which files go through zstd together: small ones of one folder with the
- * same level and dictionary, in runs of BATCH_FILES and BATCH_BYTES. A
- * file alone in its run goes on its own.
+ * Which files go through zstd together: those `keyOf` gives the same key
+ * (null: none), in runs of BATCH_FILES and BATCH_BYTES. A file alone in
+ * its run goes on its own.
  */
-function planBatches(files: readonly Target[], decisions: ReadonlyMap<Target, Decision>,
-    dictionaryOf: ReadonlyMap<Target, Target[]>): Map<Target, Target[]> {
+function planBatches(files: readonly Target[], keyOf: (t: Target) => string | null): Map<Target, Target[]> {
     const alike = new Map<string, Target[]>();
     for (const t of files) {
-        const d = decisions.get(t);
-        if (!batchable(t, d))
-            continue;
-        const group = dictionaryOf.get(t);
-        const key = [GLib.path_get_dirname(t.path), d?.level ?? 0, group ? files.indexOf(group[0] ?? t) : -1].join('\0');
-        alike.set(key, [...alike.get(key) ?? [], t]);
+        const key = keyOf(t);
+        if (key !== null)
+            alike.set(key, [...alike.get(key) ?? [], t]);
     }
     const batchOf = new Map<Target, Target[]>();
     for (const members of alike.values()) {
@@ -1026,6 +1037,20 @@ function planBatches(files: readonly Target[], decisions: ReadonlyMap<Target, De
         close();
     }
     return batchOf;
+}
+
+/** The dictionary a small .zst needs ("" for none), or null when it cannot go in a batch (big content, an archive, no header). */
+function decompressBatchKey(t: Target): string | null {
+    if (t.folder || t.stat.size > IN_PROCESS || isFolderArchiveName(GLib.path_get_basename(t.path)))
+        return null;
+    try {
+        const frame = frameOf(t.path);
+        if (frame.contentSize === null || frame.contentSize > IN_PROCESS)
+            return null;
+        return frame.dictionaryId === 0 ? '' : findDictionary(t.path, frame.dictionaryId);
+    } catch {
+        return null; // on its own, it says what is wrong
+    }
 }
 
 async function work(request: HelperRequest): Promise<void> {
@@ -1080,9 +1105,38 @@ async function work(request: HelperRequest): Promise<void> {
             }
         }
     }
-    const batchOf = request.op === 'compress' ? planBatches(ok, decisions, dictionaryOf) : new Map<Target, Target[]>();
+    // Compress: small files of a folder with the same level and dictionary; decompress: those needing the same dictionary.
+    const batchKey = new Map<Target, string>();
+    const batchOf = planBatches(ok, t => {
+        let key: string | null = null;
+        if (request.op === 'compress') {
+            const d = decisions.get(t);
+            const group = dictionaryOf.get(t);
+            key = batchable(t, d) ? [d?.level ?? 0, group ? ok.indexOf(group[0] ?? t) : -1].join(' ') : null;
+        } else if (request.op === 'decompress') {
+            key = decompressBatchKey(t);
+        }
+        if (key !== null)
+            batchKey.set(t, key);
+        return key === null ? null : `${GLib.path_get_dirname(t.path)}\0${key}`;
+    });
     const batched = new Map<Target, Result | FileFailure>();
     const tried = new Set<Target[]>();
+    /** `t`'s result from its batch, the batch run first if it has not; undefined when `t` goes on its own. */
+    const throughBatch = async (t: Target, kind: BatchKind, dictionary: string | null): Promise<Result | undefined> => {
+        const batch = batchOf.get(t);
+        if (batch !== undefined && !tried.has(batch)) {
+            tried.add(batch);
+            for (const [member, r] of await runBatch(kind, batch, dictionary, request, log) ?? [])
+                batched.set(member, r);
+        }
+        const r = batched.get(t);
+        if (r !== undefined)
+            advance(2 * t.stat.size);
+        if (r instanceof FileFailure)
+            throw r;
+        return r;
+    };
     const trained = new Map<Target[], string>();
     for (const t of ok) {
         checkCancelled();
@@ -1107,22 +1161,13 @@ async function work(request: HelperRequest): Promise<void> {
                             emit({ type: 'dictionary', path: display(dictionary), files: group.length, output: [...toBytes(dictionary)] });
                         }
                     }
-                    const batch = batchOf.get(t);
-                    if (batch !== undefined && !tried.has(batch)) {
-                        tried.add(batch);
-                        for (const [member, r] of await compressBatch(batch, decision.level, dictionary, request, log) ?? [])
-                            batched.set(member, r);
-                    }
-                    const fromBatch = batched.get(t);
-                    if (fromBatch !== undefined)
-                        advance(2 * t.stat.size);
-                    if (fromBatch instanceof FileFailure)
-                        throw fromBatch;
-                    result = fromBatch ?? await compressFile(t, decision, dictionary, request, log);
+                    result = await throughBatch(t, { op: 'compress', level: decision.level }, dictionary) ??
+                        await compressFile(t, decision, dictionary, request, log);
                 }
             } else if (request.op === 'decompress') {
-                result = isFolderArchiveName(GLib.path_get_basename(t.path)) ? await unpackArchive(t, request, log)
-                    : await decompressFile(t, request, log);
+                result = await throughBatch(t, { op: 'decompress' }, batchKey.get(t) || null) ??
+                    (isFolderArchiveName(GLib.path_get_basename(t.path)) ? await unpackArchive(t, request, log)
+                        : await decompressFile(t, request, log));
             } else {
                 result = await verifyFile(t, log);
             }
