@@ -614,8 +614,11 @@ describe('compression', () => {
         }, 30000, 100);
         expect(first.Bytes).toBe(40000000);
         expect(first.ProgressValid).toBeTrue();
-        const last = await jobProps(jobs[cores] ?? '');
-        expect((last.Log as string[]).join('\n')).toContain('Waiting for a free core');
+        // Log lines are published a moment after they are written.
+        const last = await waitFor('the queued job to say it waits', async () => {
+            const p = await jobProps(jobs[cores] ?? '');
+            return (p.Log as string[]).join('\n').includes('Waiting for a free core') ? p : undefined;
+        }, 5000, 50);
         expect(last.BytesDone).withContext('the queued job has not started').toBe(0);
         // A queued job keeps no idle helper: one runs per running job.
         await waitFor('one helper per running job', async () => (await helperPids()).length === cores || undefined, 10000, 100);

@@ -167,7 +167,9 @@ describe('SMART self-tests as jobs (smartctl stand-in from the recordings)', () 
         const path = pathOf(await start(SDA, 'short'));
         await waitFor('the job to follow the running test', async () =>
             (await jobProps(path)).Progress === 0.9 || undefined, 10000, 100);
-        expect(((await jobProps(path)).Log as string[]).some(l => l.includes('already running'))).toBeTrue();
+        // Log lines are published a moment after they are written.
+        await waitFor('the log to say so', async () =>
+            ((await jobProps(path)).Log as string[]).some(l => l.includes('already running')) || undefined, 5000, 50);
 
         const refused = await asUser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', path,
             '--method', `${JOB_IFACE}.Cancel`, '{}');

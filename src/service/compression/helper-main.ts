@@ -509,14 +509,19 @@ function inspectOne(path: string, request: HelperRequest): Target {
     return { path, stat, folder };
 }
 
+/** What inspect found, for the work that follows at once in the same helper. */
+const inspected = new Map<string, Target | FileFailure>();
+
 function inspect(request: HelperRequest): Inspected[] {
     return request.paths.map(bytes => {
         const path = fromBytes(bytes);
         try {
             const t = inspectOne(path, request);
+            inspected.set(path, t);
             return { path: display(path), ok: true, problem: null, message: '', folder: t.folder, size: t.stat.size };
         } catch (e) {
             const f = e instanceof FileFailure ? e : new FileFailure(e instanceof Error ? e.message : String(e));
+            inspected.set(path, f);
             return { path: display(path), ok: false, problem: f.problem, message: f.message, folder: false, size: 0 };
         }
     });
@@ -1059,7 +1064,9 @@ async function work(request: HelperRequest): Promise<void> {
     };
     const targets: (Target | FileFailure)[] = request.paths.map(b => {
         try {
-            return inspectOne(fromBytes(b), request);
+            // A helper told to work right after inspecting has its findings (a
+            // file changing meanwhile is still caught: each step compares its stat).
+            return inspected.get(fromBytes(b)) ?? inspectOne(fromBytes(b), request);
         } catch (e) {
             return e instanceof FileFailure ? e : new FileFailure(String(e));
         }

@@ -63,6 +63,9 @@ export interface JobOutcome {
 
 const nowUs = (): number => GLib.get_real_time();
 
+/** How long log lines gather before they are published. */
+const LOG_PUBLISH_MS = 100;
+
 function toU64(n: number): number {
     return Math.max(0, Math.round(n));
 }
@@ -74,6 +77,8 @@ export class Job implements JobControl {
     cancelRequested = false;
     private rate = 0;
     private expectedEndTime = 0;
+    /** A publish waiting to gather log lines (see log). */
+    private pendingPublish = 0;
 
     constructor(private record: JobRecord, readonly spec: Pick<JobSpec, 'cancelAction' | 'cancelable'>,
         private readonly manager: JobManager) {
@@ -105,6 +110,10 @@ export class Job implements JobControl {
     }
 
     private publish(): void {
+        if (this.pendingPublish !== 0) {
+            GLib.source_remove(this.pendingPublish);
+            this.pendingPublish = 0;
+        }
         const r = this.record;
         const running = !this.finished;
         this.iface.set({
@@ -154,13 +163,25 @@ export class Job implements JobControl {
             return;
         this.record = { ...this.record, state: paused ? 'paused' : 'running' };
         this.log(paused ? 'Paused.' : 'Resumed.');
+        this.publish();
         this.manager.persist();
     }
 
+    /**
+     * Adds a line to the log. Lines are published together a moment later:
+     * a job over thousands of files logs a few lines per file, and each
+     * publish sends every client the whole Log.
+     */
     log(line: string): void {
         const stamp = GLib.DateTime.new_now_local().format('%F %T') ?? '';
         this.record = { ...this.record, log: [...this.record.log, `${stamp} ${line}`].slice(-LOG_LIMIT) };
-        this.publish();
+        if (this.pendingPublish === 0) {
+            this.pendingPublish = GLib.timeout_add(GLib.PRIORITY_DEFAULT, LOG_PUBLISH_MS, () => {
+                this.pendingPublish = 0;
+                this.publish();
+                return GLib.SOURCE_REMOVE;
+            });
+        }
     }
 
     /** Ends the job: sets its final state, emits Completed, persists the history. */
@@ -177,6 +198,8 @@ export class Job implements JobControl {
             ...outcome.savings && Object.keys(outcome.savings).length > 0 ? { savings: outcome.savings } : {},
         };
         this.log(outcome.message);
+        // Clients read the properties when Completed comes: they are current by then.
+        this.publish();
         this.iface.emitSignal('Completed', new GLib.Variant('(bs)', [outcome.state === 'succeeded', outcome.message]));
         this.manager.finished(this);
     }
