@@ -3,6 +3,8 @@
 // knows. The reader here is an in-memory table standing for zfs; the real
 // reads are covered by the datasets integration spec and `make bench`.
 import { SnapshotList, type SnapshotReader } from '../../src/service/datasets/snapshot-list.js';
+import GLib from 'gi://GLib';
+import { SnapshotCache, type SnapshotStore } from '../../src/service/datasets/snapshot-cache.js';
 import type { Snapshot } from '../../src/service/zfs/dataset-model.js';
 
 function snap(short: string, txg: number, used = 100): Snapshot {
@@ -111,4 +113,103 @@ describe('SnapshotList', () => {
         await drain();
         expect(revised).toBe(0);
     });
+    describe('with the last full read kept on disk', () => {
+        /** A pretend cache file: what was saved last. */
+        class Shelf implements SnapshotStore {
+            saved: Snapshot[] | null = null;
+            load(): Snapshot[] | null {
+                return this.saved === null ? null : this.saved.map(r => ({ ...r }));
+            }
+            save(snapshots: readonly Snapshot[]): void {
+                this.saved = snapshots.map(r => ({ ...r }));
+            }
+        }
+        let shelf: Shelf;
+
+        beforeEach(() => {
+            shelf = new Shelf();
+            list = new SnapshotList(table, () => {
+                revised++;
+            }, shelf);
+        });
+
+        it('keeps each full read', async () => {
+            await list.get(names());
+            expect(shelf.saved?.map(s => s.snapshot)).toEqual(['a', 'b', 'c']);
+        });
+
+        it('answers a new list (after a restart) from the kept read, reading by name only what is new, then re-reads it all', async () => {
+            shelf.saved = [snap('a', 10, 7), snap('b', 20), snap('gone', 25), snap('c', 30)];
+            table.rows = [snap('a', 10, 100), snap('b', 20), snap('c', 30), snap('d', 40)];
+            const first = await list.get(names());
+            // 'a' as kept (used 7) until the re-read; 'gone' is no longer named; 'd' read by name.
+            expect(first.map(s => [s.snapshot, s.used])).toEqual([['a', 7], ['b', 100], ['c', 100], ['d', 100]]);
+            expect(table.asked[0]).toBe('some d');
+            await drain();
+            expect(table.asked).toEqual(['some d', 'all']);
+            expect(revised).toBe(1);
+            expect((await list.get(names())).map(s => [s.snapshot, s.used])).toEqual([['a', 100], ['b', 100], ['c', 100], ['d', 100]]);
+            expect(shelf.saved?.map(s => s.snapshot)).toEqual(['a', 'b', 'c', 'd']);
+        });
+
+        it('re-reads at once even when the kept read matches the names', async () => {
+            shelf.saved = table.rows.map(r => ({ ...r, userrefs: 1 }));
+            expect((await list.get(names())).every(s => s.userrefs === 1)).toBeTrue();
+            await drain();
+            expect(table.asked).toEqual(['all']);
+            expect(revised).toBe(1);
+            expect((await list.get(names())).every(s => s.userrefs === 0)).toBeTrue();
+        });
+    });
 });
+
+describe('SnapshotCache', () => {
+    let dir: string;
+
+    beforeEach(() => {
+        dir = GLib.dir_make_tmp('snapshot-cache-XXXXXX');
+    });
+
+    afterEach(() => {
+        for (const sub of [`${dir}/cache`, dir]) {
+            if (!GLib.file_test(sub, GLib.FileTest.IS_DIR))
+                continue;
+            for (const name of listDir(sub))
+                GLib.unlink(`${sub}/${name}`);
+            GLib.rmdir(sub);
+        }
+    });
+
+    it('gives back what it kept, per dataset, and nothing once removed', () => {
+        const cache = new SnapshotCache(`${dir}/cache`);
+        const rows = [snap('a', 10), snap('b', 20)];
+        cache.of('tank/photos').save(rows);
+        expect(cache.of('tank/photos').load()).toEqual(rows);
+        expect(cache.of('tank/other').load()).toBeNull();
+        cache.remove('tank/photos');
+        expect(cache.of('tank/photos').load()).toBeNull();
+    });
+
+    it('ignores a damaged file or one whose rows are not of the dataset', () => {
+        const cache = new SnapshotCache(dir);
+        cache.of('tank/photos').save([snap('a', 10)]);
+        const [file] = listDir(dir);
+        GLib.file_set_contents(`${dir}/${file ?? ''}`, '{"version": 1, "dataset": "tank/photos", "snapshots": [{"name": 3}]}');
+        expect(cache.of('tank/photos').load()).toBeNull();
+        GLib.file_set_contents(`${dir}/${file ?? ''}`, JSON.stringify({ version: 1, dataset: 'tank/photos',
+            snapshots: [{ ...snap('a', 10), dataset: 'tank/else', name: 'tank/else@a' }] }));
+        expect(cache.of('tank/photos').load()).toBeNull();
+        GLib.file_set_contents(`${dir}/${file ?? ''}`, 'not json');
+        expect(cache.of('tank/photos').load()).toBeNull();
+    });
+});
+
+function listDir(path: string): string[] {
+    const d = GLib.Dir.open(path, 0);
+    const out: string[] = [];
+    for (let n = d.read_name(); n !== null; n = d.read_name())
+        out.push(n);
+    d.close();
+    return out;
+}
+

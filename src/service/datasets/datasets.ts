@@ -37,6 +37,8 @@ import { controlDirectory, isViewDataset, SnapshotViews } from './snapshot-views
 import type { ObjectServer } from '../objects/object-server.js';
 import { arrayOf, tupleOf } from '../objects/variant-build.js';
 import { SnapshotList } from './snapshot-list.js';
+import { SnapshotCache } from './snapshot-cache.js';
+import { statePath } from '../state-file.js';
 
 Gio._promisify(Gio.Subprocess.prototype, 'communicate_utf8_async', 'communicate_utf8_finish');
 
@@ -46,7 +48,7 @@ const NAMES_PER_READ = 200;
 /** Snapshots SnapshotDirectories opens by default and at most (newest first). */
 const DEFAULT_DIRECTORIES = 100;
 const MAX_DIRECTORIES = 1000;
-const BUSY_RETRIES = 8;
+const BUSY_RETRIES = 20;
 const BUSY_RETRY_MS = 250;
 
 function sleep(ms: number): Promise<void> {
@@ -120,6 +122,7 @@ export class Datasets implements DatasetAccess {
     /** Snapshot names (after '@') per dataset, oldest first as zfs lists them. */
     private snapshotNames = new Map<string, string[]>();
     private readonly lists = new Map<string, SnapshotList>();
+    private readonly cache = new SnapshotCache(statePath('snapshot-cache'));
     private zfs: ZfsState = { available: false, reason: '' };
     /** Each snapshot's ListSnapshots row, packed once (see listSnapshots). */
     private readonly rowVariants = new WeakMap<Snapshot, GLib.Variant>();
@@ -267,6 +270,7 @@ export class Datasets implements DatasetAccess {
                 this.objects.delete(name);
                 this.lists.get(name)?.dispose();
                 this.lists.delete(name);
+                this.cache.remove(name);
             }
         }
     }
@@ -298,7 +302,7 @@ export class Datasets implements DatasetAccess {
             }, () => {
                 if (this.objects.has(dataset))
                     this.emitSnapshotsChanged(dataset, this.snapshotNames.get(dataset)?.length ?? 0);
-            });
+            }, this.cache.of(dataset));
             this.lists.set(dataset, list);
         }
         return list.get(this.snapshotNames.get(dataset) ?? []);

@@ -8,8 +8,10 @@
 // such a patch cannot know is how `used` of the snapshots around a change
 // moved (it is the space unique to each), so a full read follows in the
 // background and, when it differs, revises the list and `onRevised` tells
-// clients to read again.
+// clients to read again. The first list after the daemon starts is made the
+// same way from the last full read kept on disk (snapshot-cache.ts).
 import type { Snapshot } from '../zfs/dataset-model.js';
+import type { SnapshotStore } from './snapshot-cache.js';
 
 /** How the properties are read from ZFS (see Datasets). */
 export interface SnapshotReader {
@@ -30,7 +32,8 @@ export class SnapshotList {
     private revalidation: Promise<void> | null = null;
     private disposed = false;
 
-    constructor(private readonly reader: SnapshotReader, private readonly onRevised: () => void) {}
+    constructor(private readonly reader: SnapshotReader, private readonly onRevised: () => void,
+        private readonly store: SnapshotStore | null = null) {}
 
     /**
      * The snapshots whose short names are `names` (the daemon's current
@@ -65,13 +68,22 @@ export class SnapshotList {
     }
 
     private async update(names: readonly string[]): Promise<Snapshot[]> {
-        if (this.list !== null && sameNames(this.list, names))
+        if (this.list === null) {
+            // Patched like any change, and re-read in the background once answered.
+            this.list = this.store?.load() ?? null;
+            this.stale = this.list !== null;
+        }
+        if (this.list !== null && sameNames(this.list, names)) {
+            if (this.stale)
+                this.scheduleRevalidation();
             return this.list;
+        }
         const have = new Map((this.list ?? []).map(s => [s.snapshot, s]));
         const added = names.filter(n => !have.has(n));
         if (this.list === null || added.length > PATCH_LIMIT) {
             this.list = await this.reader.all();
             this.stale = false;
+            this.store?.save(this.list);
             return this.list;
         }
         const wanted = new Set(names);
@@ -101,6 +113,7 @@ export class SnapshotList {
                 // Dataset1.SnapshotCount); a snapshot the full read saw
                 // appear or go is taken in by the next patch.
                 const revised = this.list.map(s => fresh.get(s.snapshot) ?? s);
+                this.store?.save([...fresh.values()]);
                 if (!sameSnapshots(this.list, revised)) {
                     this.list = revised;
                     this.onRevised();
