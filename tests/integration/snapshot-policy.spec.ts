@@ -120,7 +120,13 @@ describe('automatic snapshots', () => {
             expect(now).toContain(held);
             expect(manual.every(m => now.includes(m))).toBeTrue();
             expect(signals).toBeGreaterThan(2);
-            const prunes = (await readJobs(sys.systemBus)).filter(j => j.lock === `prune:${DATA}`);
+            // A running job's log lines are published a moment after they are written.
+            const said = (logs: string[]): boolean => logs.some(l => l.includes(`Destroyed ${DATA}@${second}.`)) &&
+                logs.some(l => l.includes(`Kept ${DATA}@${held} (held).`));
+            const prunes = await waitFor('the prune jobs to log what they did', async () => {
+                const jobs = (await readJobs(sys.systemBus)).filter(j => j.lock === `prune:${DATA}`);
+                return said(jobs.flatMap(j => j.log)) ? jobs : undefined;
+            }, 5000, 100).catch(async () => (await readJobs(sys.systemBus)).filter(j => j.lock === `prune:${DATA}`));
             expect(prunes.length).toBeGreaterThan(0);
             expect(prunes.every(j => j.operation === 'snapshot-prune')).toBeTrue();
             const logs = prunes.flatMap(j => j.log);
