@@ -65,7 +65,6 @@ export function parseCompressionArgs(words: readonly string[]): CompressionArgs 
     return { method, paths, level, replace, wait };
 }
 
-
 export async function runCompressionCommand(bus: Gio.DBusConnection, words: readonly string[], json: boolean): Promise<number> {
     const args = parseCompressionArgs(words);
     const options: Record<string, GLib.Variant> = {};

@@ -480,6 +480,9 @@ export class Compression {
         try {
             const helper = this.spawnHelper(entry, { op: 'clean', purpose: 'compress', paths: entry.paths, level: null,
                 replace: false, force: false, token: entry.token });
+            // Its events are read (and dropped) so that a long list of leftovers cannot fill the pipe.
+            while (await helper.next() !== null)
+                continue;
             await helper.ended();
         } catch (e) {
             console.warn(`sigmavaultd: could not clean up after compression job ${entry.token}: ${e instanceof Error ? e.message : String(e)}`);
