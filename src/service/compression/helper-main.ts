@@ -393,13 +393,13 @@ function fsyncFile(path: string): void {
 /** Puts `temp` under `final` without ever replacing a file there (a hard link fails if `final` exists). */
 async function publish(temp: string, final: string): Promise<void> {
     if (exists(final))
-        throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+        throw existsFailure(final);
     const proc = spawn([tool('ln'), '-T', '--', temp, final]);
     try {
         await finish(proc, format(_('Creating %s'), display(final)));
     } catch (e) {
         if (exists(final) && e instanceof FileFailure)
-            throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+            throw existsFailure(final);
         throw e;
     }
     removeQuietly(temp);
@@ -543,6 +543,25 @@ function changedFailure(path: string): FileFailure {
     return new FileFailure(format(_('%s changed while it was being processed, so it was left as it is and nothing was written. Try again when no program is writing to it.'), display(path)));
 }
 
+function existsFailure(final: string): FileFailure {
+    return new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+}
+
+/** Compress: the result does not decode to the original. */
+function notTheOriginalFailure(path: string): FileFailure {
+    return new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
+        display(path)));
+}
+
+/** Decompress: what was written is not what the file decodes to. */
+function notTheDecodedFailure(path: string): FileFailure {
+    return new FileFailure(format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(path)));
+}
+
+function headerSizeFailure(path: string, decoded: number, said: number): FileFailure {
+    return new FileFailure(format(_('%s decoded to %d bytes, but its header says %d. Nothing was kept.'), display(path), decoded, said));
+}
+
 /** Compresses one regular file as described at the top. */
 async function compressFile(t: Target, decision: Decision, dictionary: string | null, request: HelperRequest,
     log: (m: string) => void): Promise<Result> {
@@ -574,8 +593,7 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
         if (!stillSame())
             throw changedFailure(t.path);
         if (decoded.digest !== original.digest) {
-            throw new FileFailure(format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'),
-                display(t.path)));
+            throw notTheOriginalFailure(t.path);
         }
         copyAttributes(temp, t.stat, log);
         fsyncFile(temp);
@@ -594,6 +612,11 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
 /** Removes the original once its verified replacement is on the disk, if it still is the file that was read. */
 async function replaceOriginal(t: Target, final: string): Promise<void> {
     await syncDirs([GLib.path_get_dirname(final)]);
+    removeOriginal(t, final);
+}
+
+/** The original goes, if it still is the file that was read; its folder must be synced with `final` in it already. */
+function removeOriginal(t: Target, final: string): void {
     if (!unchanged(t.stat, lstat(t.path)))
         throw new FileFailure(format(_('%s changed after it was compressed; it was kept, and the verified %s is there too.'), display(t.path), display(final)));
     Gio.File.new_for_path(t.path).delete(null);
@@ -655,10 +678,8 @@ async function runBatch(kind: BatchKind, files: readonly Target[], dictionary: s
                 if (!unchanged(t.stat, lstat(t.path)) || (kind.op === 'compress' && bytes.get_size() !== t.stat.size))
                     throw changedFailure(t.path);
                 const frame = kind.op === 'decompress' ? frameOf(t.path) : null;
-                if (frame?.contentSize !== null && frame?.contentSize !== undefined && frame.contentSize !== bytes.get_size()) {
-                    throw new FileFailure(format(_('%s decoded to %d bytes, but its header says %d. Nothing was kept.'),
-                        display(t.path), bytes.get_size(), frame.contentSize));
-                }
+                if (frame?.contentSize !== null && frame?.contentSize !== undefined && frame.contentSize !== bytes.get_size())
+                    throw headerSizeFailure(t.path, bytes.get_size(), frame.contentSize);
                 plain.set(t, { digest: sha256Bytes(bytes), size: bytes.get_size() });
                 written.push(t);
             } catch (e) {
@@ -684,11 +705,8 @@ async function runBatch(kind: BatchKind, files: readonly Target[], dictionary: s
                     return null;
                 });
             at += size;
-            if (digest === null || digest !== plain.get(t)?.digest) {
-                results.set(t, new FileFailure(kind.op === 'compress'
-                    ? format(_('Verification failed for %s: the compressed data does not decode to the original (SHA-256 differs). The original was left as it is.'), display(t.path))
-                    : format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(t.path))));
-            }
+            if (digest === null || digest !== plain.get(t)?.digest)
+                results.set(t, kind.op === 'compress' ? notTheOriginalFailure(t.path) : notTheDecodedFailure(t.path));
         }
         written = written.filter(t => !results.has(t));
         for (const t of written)
@@ -717,7 +735,7 @@ async function runBatch(kind: BatchKind, files: readonly Target[], dictionary: s
                 continue;
             }
             if (there.inode !== mine.inode || there.device !== mine.device) {
-                results.set(t, new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists'));
+                results.set(t, existsFailure(final));
                 continue;
             }
             log(format(_('%s: verified (SHA-256 %s).'), display(final), plain.get(t)?.digest ?? ''));
@@ -728,12 +746,15 @@ async function runBatch(kind: BatchKind, files: readonly Target[], dictionary: s
         if (request.replace && published.length > 0) {
             await syncDirs([dir]);
             for (const t of published) {
-                const final = GLib.build_filenamev([dir, resultName(t)]);
-                if (!unchanged(t.stat, lstat(t.path))) {
-                    results.set(t, new FileFailure(format(_('%s changed after it was compressed; it was kept, and the verified %s is there too.'), display(t.path), display(final))));
-                    continue;
+                try {
+                    removeOriginal(t, GLib.build_filenamev([dir, resultName(t)]));
+                } catch (e) {
+                    if (e instanceof FileFailure) {
+                        results.set(t, e);
+                        continue;
+                    }
+                    throw e;
                 }
-                Gio.File.new_for_path(t.path).delete(null);
                 const r = results.get(t);
                 if (r !== undefined && !(r instanceof FileFailure))
                     results.set(t, { ...r, replaced: true });
@@ -865,9 +886,9 @@ async function decompressFile(t: Target, request: HelperRequest, log: (m: string
         const [written, decoded] = await Promise.all([sha256OfFile(temp, writtenSize),
             sha256OfDecoded(t.path, dictionary, t.stat.size, t.stat.size)]);
         if (written.digest !== decoded.digest)
-            throw new FileFailure(format(_('Verification failed for %s: what was written differs from the decoded data (SHA-256). Nothing was kept.'), display(t.path)));
+            throw notTheDecodedFailure(t.path);
         if (frame.contentSize !== null && frame.contentSize !== written.bytes && frame.contentSize !== 0)
-            throw new FileFailure(format(_('%s decoded to %d bytes, but its header says %d. Nothing was kept.'), display(t.path), written.bytes, frame.contentSize));
+            throw headerSizeFailure(t.path, written.bytes, frame.contentSize);
         if (!unchanged(t.stat, lstat(t.path)))
             throw changedFailure(t.path);
         copyAttributes(temp, t.stat, log);
@@ -923,7 +944,7 @@ async function unpackArchive(t: Target, request: HelperRequest, log: (m: string)
         await finish(spawn([tool('sync'), '--file-system', '--', source]), _('Writing to the disk'));
         const after = await treeSize(source);
         if (exists(final))
-            throw new FileFailure(format(_('%s already exists; nothing was overwritten. Move or rename it, then try again.'), display(final)), 'exists');
+            throw existsFailure(final);
         // rename(2): onto nothing, or at worst onto an empty folder made meanwhile; never onto files.
         Gio.File.new_for_path(source).move(Gio.File.new_for_path(final),
             Gio.FileCopyFlags.NOFOLLOW_SYMLINKS | Gio.FileCopyFlags.NO_FALLBACK_FOR_MOVE, null, null);
@@ -1113,7 +1134,7 @@ async function work(request: HelperRequest): Promise<void> {
         }
     }
     // Compress: small files of a folder with the same level and dictionary; decompress: those needing the same dictionary.
-    const batchKey = new Map<Target, string>();
+    const dictionaryToDecode = new Map<Target, string>();
     const batchOf = planBatches(ok, t => {
         let key: string | null = null;
         if (request.op === 'compress') {
@@ -1122,9 +1143,9 @@ async function work(request: HelperRequest): Promise<void> {
             key = batchable(t, d) ? [d?.level ?? 0, group ? ok.indexOf(group[0] ?? t) : -1].join(' ') : null;
         } else if (request.op === 'decompress') {
             key = decompressBatchKey(t);
+            if (key !== null)
+                dictionaryToDecode.set(t, key);
         }
-        if (key !== null)
-            batchKey.set(t, key);
         return key === null ? null : `${GLib.path_get_dirname(t.path)}\0${key}`;
     });
     const batched = new Map<Target, Result | FileFailure>();
@@ -1172,7 +1193,7 @@ async function work(request: HelperRequest): Promise<void> {
                         await compressFile(t, decision, dictionary, request, log);
                 }
             } else if (request.op === 'decompress') {
-                result = await throughBatch(t, { op: 'decompress' }, batchKey.get(t) || null) ??
+                result = await throughBatch(t, { op: 'decompress' }, dictionaryToDecode.get(t) || null) ??
                     (isFolderArchiveName(GLib.path_get_basename(t.path)) ? await unpackArchive(t, request, log)
                         : await decompressFile(t, request, log));
             } else {
