@@ -4,6 +4,8 @@
 //   link) against `zstd -T0 -3` writing the same results: throughput ratio;
 // - a mixed folder where half the bytes are compressed already: the job
 //   (which skips them) against zstd on everything, time and total size;
+// - beside both, the same verified steps done by hand with the tools alone
+//   (tracked): the most this machine allows, whatever the daemon does;
 // - many small JSON files kept as separate files: the job (with a trained
 //   dictionary) against per-file zstd at the same level, total size.
 import Gio from 'gi://Gio';
@@ -78,7 +80,35 @@ async function plainZstd(paths: readonly string[], level = 3): Promise<number> {
     return nowMs() - start;
 }
 
-async function throughput(bus: Gio.DBusConnection, note: Note): Promise<Figure> {
+/**
+ * What the verification DESIGN.md asks for costs with the tools alone, no
+ * daemon: per file, zstd -T0 -3 into a temporary while sha256sum reads the
+ * original, then zstd -d | sha256sum while the temporary's data is flushed
+ * (the overlaps that paid here), a compare and a rename. The job cannot beat
+ * this; it shows what a target asks of this machine. Milliseconds.
+ */
+async function verifiedByHand(paths: readonly string[]): Promise<number> {
+    const start = nowMs();
+    await check(['bash', '-c', `set -e -o pipefail
+        for f; do
+            t="$f.by-hand"
+            zstd -q -T0 -3 -c -- "$f" > "$t" & z=$!
+            a=$(sha256sum -b < "$f"); wait $z
+            sync -d -- "$t" & s=$!
+            b=$(zstd -q -d -c < "$t" | sha256sum -b); wait $s
+            [ "$a" = "$b" ] || { echo "$f: SHA-256 differs" >&2; exit 1; }
+            sync -- "$t"; mv -n -- "$t" "$f.zst"
+        done
+        sync -- "$(dirname -- "$1")"`, 'bash', ...paths]);
+    return nowMs() - start;
+}
+
+/** The by-hand figure beside a job's: tracked, no target. */
+function byHandFigure(name: string, value: number, unit: string, reference: string, referenceValue: number, ratio: number): Figure {
+    return { entry: { name, value, unit, reference, reference_value: referenceValue, ratio, target: 'none (tracked): tools alone' }, met: null };
+}
+
+async function throughput(bus: Gio.DBusConnection, note: Note): Promise<Figure[]> {
     const dir = `${DIR}/throughput`;
     GLib.mkdir_with_parents(dir, 0o755);
     const files = [`${dir}/docs.txt`, `${dir}/libraries.bin`, `${dir}/manuals.txt`];
@@ -88,27 +118,32 @@ async function throughput(bus: Gio.DBusConnection, note: Note): Promise<Figure> 
     const bytes = files.reduce((s, f) => s + sizeOf(f), 0);
     const ours: number[] = [];
     const theirs: number[] = [];
+    const byHand: number[] = [];
     // Run 0 warms the page cache and is not counted; then they alternate.
     for (let i = 0; i <= RUNS; i++) {
         const z = await plainZstd(files);
         await removeResults(dir);
         const j = await compressJob(bus, files, { level: new GLib.Variant('i', 3) });
         await removeResults(dir);
+        const h = await verifiedByHand(files);
+        await removeResults(dir);
         if (i > 0) {
             theirs.push(z);
             ours.push(j);
+            byHand.push(h);
         }
     }
-    note(`compress throughput samples (ms for ${bytes} bytes): job ${ours.map(Math.round).join(', ')}; zstd ${theirs.map(Math.round).join(', ')}`);
-    const value = bytes / MiB / (median(ours) / 1000);
-    const ref = bytes / MiB / (median(theirs) / 1000);
+    note(`compress throughput samples (ms for ${bytes} bytes): job ${ours.map(Math.round).join(', ')}; ` +
+        `zstd ${theirs.map(Math.round).join(', ')}; verified by hand ${byHand.map(Math.round).join(', ')}`);
+    const rate = (ms: number): number => bytes / MiB / (ms / 1000);
+    const value = rate(median(ours));
+    const ref = rate(median(theirs));
+    const reference = `zstd -T0 -3 on the same 3 files (${Math.round(bytes / MiB)} MiB of docs, libraries, manuals)`;
     const ratio = value / ref;
-    return {
-        entry: { name: 'verified-compress-throughput', value, unit: 'MiB/s',
-            reference: 'zstd -T0 -3 on the same 3 files (192 MiB of docs, libraries, manuals)', reference_value: ref, ratio,
-            target: '>= 0.8x' },
+    return [{
+        entry: { name: 'verified-compress-throughput', value, unit: 'MiB/s', reference, reference_value: ref, ratio, target: '>= 0.8x' },
         met: ratio >= 0.8,
-    };
+    }, byHandFigure('verified-compress-by-hand', rate(median(byHand)), 'MiB/s', reference, ref, rate(median(byHand)) / ref)];
 }
 
 async function mixed(bus: Gio.DBusConnection, note: Note): Promise<Figure[]> {
@@ -127,6 +162,7 @@ async function mixed(bus: Gio.DBusConnection, note: Note): Promise<Figure[]> {
     const files = [...text, ...media];
     const ours: number[] = [];
     const theirs: number[] = [];
+    const byHand: number[] = [];
     let ourSize = 0;
     let theirSize = 0;
     const total = (): number => files.reduce((s, f) => s + (GLib.file_test(`${f}.zst`, GLib.FileTest.EXISTS) ? sizeOf(`${f}.zst`) : sizeOf(f)), 0);
@@ -137,12 +173,17 @@ async function mixed(bus: Gio.DBusConnection, note: Note): Promise<Figure[]> {
         const j = await compressJob(bus, files, { level: new GLib.Variant('i', 3) });
         ourSize = total();
         await removeResults(dir);
+        // By hand, knowing in advance which half to skip (the job samples to find out).
+        const h = await verifiedByHand(text);
+        await removeResults(dir);
         if (i > 0) {
             theirs.push(z);
             ours.push(j);
+            byHand.push(h);
         }
     }
-    note(`mixed folder samples (ms): job ${ours.map(Math.round).join(', ')}; zstd ${theirs.map(Math.round).join(', ')}; sizes ${ourSize} vs ${theirSize}`);
+    note(`mixed folder samples (ms): job ${ours.map(Math.round).join(', ')}; zstd ${theirs.map(Math.round).join(', ')}; ` +
+        `text half verified by hand ${byHand.map(Math.round).join(', ')}; sizes ${ourSize} vs ${theirSize}`);
     const speedup = median(theirs) / median(ours);
     const sizeRatio = ourSize / theirSize;
     return [{
@@ -150,7 +191,7 @@ async function mixed(bus: Gio.DBusConnection, note: Note): Promise<Figure[]> {
             reference: 'zstd -T0 -3 on everything (192 MiB, half of it stand-ins for video)', reference_value: median(theirs),
             ratio: speedup, target: '>= 1.5x faster' },
         met: speedup >= 1.5,
-    }, {
+    }, byHandFigure('mixed-folder-by-hand', median(byHand), 'ms', 'zstd -T0 -3 on everything', median(theirs), median(theirs) / median(byHand)), {
         entry: { name: 'mixed-folder-size', value: ourSize / MiB, unit: 'MiB', reference: 'zstd -T0 -3 on everything',
             reference_value: theirSize / MiB, ratio: sizeRatio, target: '<= 1.01x' },
         met: sizeRatio <= 1.01,
@@ -223,7 +264,7 @@ export async function benchCompression(sys: TestSystem, note: Note): Promise<Fig
     GLib.mkdir_with_parents(DIR, 0o755);
     try {
         const bus = sys.systemBus;
-        return [await throughput(bus, note), ...await mixed(bus, note), ...await smallFiles(bus, note)];
+        return [...await throughput(bus, note), ...await mixed(bus, note), ...await smallFiles(bus, note)];
     } finally {
         await check(['rm', '-rf', '--', DIR]);
     }

@@ -390,6 +390,15 @@ function fsyncFile(path: string): void {
     }
 }
 
+/**
+ * Writes a file's data to the disk (coreutils sync --data) in a process of
+ * its own, so that it runs while the file is decoded to be checked; the
+ * fsync after setting its attributes then has little left to do.
+ */
+function flushData(path: string): Promise<void> {
+    return finish(spawn([tool('sync'), '--data', '--', path]), _('Writing to the disk'));
+}
+
 /** Puts `temp` under `final` without ever replacing a file there (a hard link fails if `final` exists). */
 async function publish(temp: string, final: string): Promise<void> {
     if (exists(final))
@@ -583,7 +592,7 @@ async function compressFile(t: Target, decision: Decision, dictionary: string | 
                 Promise.all([sha256OfFile(t.path, t.stat.size), finish(zstd, _('zstd'))]));
             if (!stillSame())
                 throw changedFailure(t.path);
-            decoded = await sha256OfDecoded(temp, dictionary, lstat(temp).size, t.stat.size);
+            [decoded] = await Promise.all([sha256OfDecoded(temp, dictionary, lstat(temp).size, t.stat.size), flushData(temp)]);
         } catch (e) {
             // A file that grew or shrank under zstd makes it fail; say why.
             if (!(e instanceof Cancelled) && !stillSame())
@@ -802,7 +811,7 @@ async function compressFolder(t: Target, decision: Decision, request: HelperRequ
         };
         const [bytes, digest] = await Promise.all([tee(), digestOf(hasher, _('Hashing')), finish(tar, _('tar')), finish(zstd, _('zstd'))]);
         const stream = { digest, bytes };
-        const decoded = await sha256OfDecoded(temp, null, lstat(temp).size, 0);
+        const [decoded] = await Promise.all([sha256OfDecoded(temp, null, lstat(temp).size, 0), flushData(temp)]);
         if (decoded.digest !== stream.digest)
             throw new FileFailure(format(_('Verification failed for %s: the archive does not decode to what tar wrote (SHA-256 differs). Nothing was kept.'), display(t.path)));
         if (!unchanged(t.stat, lstat(t.path)))
@@ -884,7 +893,7 @@ async function decompressFile(t: Target, request: HelperRequest, log: (m: string
         await following(zstd, t.stat.size, t.stat.size, finish(zstd, _('zstd')));
         const writtenSize = lstat(temp).size;
         const [written, decoded] = await Promise.all([sha256OfFile(temp, writtenSize),
-            sha256OfDecoded(t.path, dictionary, t.stat.size, t.stat.size)]);
+            sha256OfDecoded(t.path, dictionary, t.stat.size, t.stat.size), flushData(temp)]);
         if (written.digest !== decoded.digest)
             throw notTheDecodedFailure(t.path);
         if (frame.contentSize !== null && frame.contentSize !== written.bytes && frame.contentSize !== 0)
