@@ -31,6 +31,8 @@ import Nautilus from 'gi://Nautilus';
 import { GETTEXT_PACKAGE, LOCALEDIR } from '../src/shared/config.js';
 import { BUS_NAME, ErrorName, MANAGER_IFACE, MANAGER_PATH } from '../src/shared/dbus-names.js';
 import { isDictionaryName, isTempName, isZstdName } from '../src/shared/compressed-names.js';
+import { appSettingsOrNull, compressDefaultsOf, compressOptions } from '../src/shared/compression-defaults.js';
+import { displayBaseName, localPathBytes } from '../src/shared/uri-path.js';
 import { locate } from '../src/shared/mount-lookup.js';
 
 // Our own text domain, bound without touching Nautilus's default domain.
@@ -58,6 +60,8 @@ export interface Selected {
 /** Which compression actions a selection gets. */
 export interface CompressionChoice {
     readonly compress: boolean;
+    /** Compress and Replace Originals: only where there is a file to replace (folders are kept). */
+    readonly compressReplace: boolean;
     readonly decompress: boolean;
     readonly verify: boolean;
 }
@@ -71,12 +75,14 @@ export interface CompressionChoice {
  * Temporary files of a running job get nothing.
  */
 export function compressionChoice(selection: readonly Selected[]): CompressionChoice {
-    const none = { compress: false, decompress: false, verify: false };
+    const none = { compress: false, compressReplace: false, decompress: false, verify: false };
     if (selection.length === 0 || selection.some(s => s.name === '' || isTempName(s.name)))
         return none;
     const zstdFile = (s: Selected): boolean => !s.directory && isZstdName(s.name);
+    const compress = selection.every(s => !isZstdName(s.name) && !(!s.directory && isDictionaryName(s.name)));
     return {
-        compress: selection.every(s => !isZstdName(s.name) && !(!s.directory && isDictionaryName(s.name))),
+        compress,
+        compressReplace: compress && selection.some(s => !s.directory),
         decompress: selection.every(zstdFile),
         verify: selection.every(zstdFile),
     };
@@ -209,11 +215,14 @@ export class SigmaVaultMenuProvider extends GObject.Object {
         this.emit_items_updated_signal();
     }
 
-    /** The local path of a Files item, or null for remote and virtual locations. */
+    /** The local path of a Files item as text; null for remote and virtual locations, and for a name that is not UTF-8 (which a JS string cannot hold). */
     private static localPath(file: Nautilus.FileInfo): string | null {
-        if (file.get_uri_scheme() !== 'file')
+        const bytes = file.get_uri_scheme() === 'file' ? localPathBytes(file.get_uri()) : null;
+        try {
+            return bytes === null ? null : new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+        } catch {
             return null;
-        return file.get_location().get_path();
+        }
     }
 
     /**
@@ -257,21 +266,22 @@ export class SigmaVaultMenuProvider extends GObject.Object {
 
     /** The "SigmaVault" submenu for local files and folders, or null where no action fits. */
     private compressionSubmenu(files: Nautilus.FileInfo[]): Nautilus.MenuItem | null {
-        const paths: string[] = [];
+        // Exact bytes from the URI: a name that is not UTF-8 reaches the daemon as it is on the disk.
+        const paths: Uint8Array[] = [];
         const selection: Selected[] = [];
         for (const file of files) {
-            const path = SigmaVaultMenuProvider.localPath(file);
-            if (path === null || path === '/')
+            const path = file.get_uri_scheme() === 'file' ? localPathBytes(file.get_uri()) : null;
+            if (path === null || path.length <= 1)
                 return null;
             paths.push(path);
-            selection.push({ name: file.get_name(), directory: file.is_directory() });
+            selection.push({ name: displayBaseName(path), directory: file.is_directory() });
         }
         const choice = compressionChoice(selection);
         if (!choice.compress && !choice.decompress && !choice.verify)
             return null;
         const one = files.length === 1;
         const menu = new Nautilus.Menu();
-        const add = (name: string, label: string, tip: string, method: Method, replace: boolean): void => {
+        const add = (name: string, label: string, tip: string, method: Method, replace: boolean | null): void => {
             const item = new Nautilus.MenuItem({ name, label, tip });
             item.connect('activate', () => {
                 this.startJob(method, paths, replace);
@@ -282,21 +292,23 @@ export class SigmaVaultMenuProvider extends GObject.Object {
             add(COMPRESS_ITEM_NAME, _('Compress'), one
                 ? _('Make a verified .zst copy beside it; the original stays')
                 : _('Make verified .zst copies beside them; the originals stay'), 'Compress', false);
+        }
+        if (choice.compressReplace) {
             // The daemon keeps folders (their .tar.zst is made, the folder stays).
             add(COMPRESS_REPLACE_ITEM_NAME, _('Compress and Replace Originals'), one
-                ? _('Make a verified .zst copy beside it, then remove the original file (a folder is kept)')
+                ? _('Make a verified .zst copy beside it, then remove the original file')
                 : _('Make verified .zst copies beside them, then remove the original files (folders are kept)'), 'Compress', true);
         }
         if (choice.decompress) {
             add(DECOMPRESS_ITEM_NAME, _('Decompress'), one
                 ? _('Restore the original beside the .zst file; the .zst stays')
-                : _('Restore the originals beside the .zst files; the .zst files stay'), 'Decompress', false);
+                : _('Restore the originals beside the .zst files; the .zst files stay'), 'Decompress', null);
         }
         if (choice.verify) {
             add(VERIFY_ITEM_NAME, _('Verify'), one
                 ? _('Decode it fully and compare it with the original where that is still beside it')
                 : _('Decode them fully and compare them with the originals where those are still beside them'),
-            'Verify', false);
+            'Verify', null);
         }
         console.debug(`SigmaVault (Files menu): offering the SigmaVault submenu for ${paths.length} item(s) ` +
             `(compress ${choice.compress}, decompress ${choice.decompress}, verify ${choice.verify})`);
@@ -337,13 +349,15 @@ export class SigmaVaultMenuProvider extends GObject.Object {
     /**
      * Starts a Manager1 compression job on `paths`. The daemon runs it as
      * the caller (this Files process's user) and returns its Job1 at once.
+     * Compress takes the level and the types to skip set in SigmaVault
+     * Settings; whether originals go is the item's (null: not a Compress).
      */
-    startJob(method: Method, paths: readonly string[], replace: boolean): void {
-        const encoder = new TextEncoder();
+    startJob(method: Method, paths: readonly Uint8Array[], replace: boolean | null): void {
+        const options = replace === null ? {} : compressOptions({ ...compressDefaultsOf(appSettingsOrNull()), replace });
         // `ay` carries each path's bytes, without a terminating NUL.
-        const options: Record<string, GLib.Variant> = replace ? { replace: new GLib.Variant('b', true) } : {};
-        const args = new GLib.Variant('(aaya{sv})', [paths.map(p => encoder.encode(p)), options]);
-        const what = paths.length === 1 ? paths[0] ?? '' : `${paths.length} items`;
+        const args = new GLib.Variant('(aaya{sv})', [[...paths], options]);
+        const decoder = new TextDecoder('utf-8', { fatal: false });
+        const what = paths.length === 1 ? decoder.decode(paths[0]) : `${paths.length} items`;
         Gio.bus_get(Gio.BusType.SYSTEM, null, (_source, busResult) => {
             let bus: Gio.DBusConnection;
             try {

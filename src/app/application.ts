@@ -13,7 +13,7 @@ import { AlertStore } from './alert-store.js';
 import { AlertWatcher } from './alert-watcher.js';
 import { PoolStore } from './pool-store.js';
 import { PreviousVersionsDialog } from './previous-versions-dialog.js';
-import { appSettingsOrNull } from './app-settings.js';
+import { appSettingsOrNull } from '../shared/compression-defaults.js';
 import { saveScreenshot } from './screenshot.js';
 import { COMPRESSION, SettingsWindow } from './window.js';
 import { JobDetailsDialog } from './job-details-dialog.js';

@@ -12,9 +12,9 @@ import { _ } from '../shared/i18n.js';
 import { parseSkipTypes } from '../shared/skip-types.js';
 import { baseName, compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
-import { appSettingsOrNull } from './app-settings.js';
 import { savingsByType, typeLabel } from './compression-savings.js';
-import { compressFiles, type CompressDefaults } from './job-actions.js';
+import { appSettingsOrNull, type CompressDefaults, compressDefaultsOf } from '../shared/compression-defaults.js';
+import { compressFiles } from './job-actions.js';
 import { JobRow, stateIcon } from './jobs-page.js';
 import type { PoolStore } from './pool-store.js';
 
@@ -110,9 +110,7 @@ export class CompressionPage extends Adw.Bin {
 
     /** What a job started from this page gets, from GSettings. */
     get defaults(): CompressDefaults {
-        const level = this._settings?.get_int('compression-level') ?? 0;
-        return { level: level > 0 ? level : null, replace: this._settings?.get_boolean('compression-replace') ?? false,
-            skipTypes: this._settings?.get_strv('compression-skip-types') ?? [] };
+        return compressDefaultsOf(this._settings);
     }
 
     /** Compresses `files` with the defaults (drop and the Add buttons end here); the job's path or null. */

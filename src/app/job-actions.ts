@@ -8,6 +8,8 @@ import { BUS_NAME, JOB_IFACE, MANAGER_IFACE, MANAGER_PATH, POOL_IFACE, poolPath 
 import { remoteErrorMessage } from '../shared/daemon-client.js';
 import { DISK_IFACE, diskPath } from '../shared/disk-info.js';
 import { _ } from '../shared/i18n.js';
+import { type CompressDefaults, compressOptions } from '../shared/compression-defaults.js';
+import { localPathBytes } from '../shared/uri-path.js';
 import type { PoolStore } from './pool-store.js';
 
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
@@ -50,30 +52,16 @@ export async function startSelfTest(store: PoolStore, parent: Gtk.Widget, diskId
         new GLib.Variant('(sa{sv})', [type, {}]));
 }
 
-export interface CompressDefaults {
-    /** 1–19, or null to let the daemon choose for each file. */
-    readonly level: number | null;
-    readonly replace: boolean;
-    /** File-name extensions, without the dot, never to compress. */
-    readonly skipTypes: readonly string[];
-}
-
 /** Manager1.Compress on local files; the new (or already running) job's path, or null. */
 export async function compressFiles(store: PoolStore, parent: Gtk.Widget, files: readonly Gio.File[],
     defaults: CompressDefaults): Promise<string | null> {
-    // Paths travel as bytes (aay); files without a local path (network locations) cannot be compressed.
-    const paths = files.map(f => f.get_path()).filter((p): p is string => p !== null)
-        .map(p => new TextEncoder().encode(p));
+    // Paths travel as their exact bytes (aay); files without a local path (network locations) cannot be compressed.
+    const paths = files.map(f => localPathBytes(f.get_uri())).filter((p): p is Uint8Array => p !== null);
     if (paths.length === 0) {
         showError(parent, _('Could Not Compress'), new Error(_('Only files on this computer can be compressed.')));
         return null;
     }
-    const options: Record<string, GLib.Variant> = { replace: new GLib.Variant('b', defaults.replace) };
-    if (defaults.level !== null)
-        options.level = new GLib.Variant('i', defaults.level);
-    if (defaults.skipTypes.length > 0)
-        options.skip_types = new GLib.Variant('as', [...defaults.skipTypes]);
     const reply = await call(store, parent, _('Could Not Compress'), MANAGER_PATH, MANAGER_IFACE, 'Compress',
-        new GLib.Variant('(aaya{sv})', [paths, options]));
+        new GLib.Variant('(aaya{sv})', [paths, compressOptions(defaults)]));
     return reply === null ? null : reply.deepUnpack<[string]>()[0];
 }

@@ -1,9 +1,12 @@
 // sigmavaultctl compress|decompress|verify PATH… [--level N] [--replace] [--wait] [--json]
 // Relative paths are taken from the current folder. The daemon does the
 // work as the calling user; --wait follows the job to its end and exits 1
-// when it failed.
+// when it failed. Compress takes the level and the types to skip set in
+// SigmaVault Settings unless --level says otherwise; originals are removed
+// only with --replace, whatever the Settings say.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import { appSettingsOrNull, compressDefaultsOf, compressOptions } from '../shared/compression-defaults.js';
 import { BUS_NAME, MANAGER_IFACE, MANAGER_PATH } from '../shared/dbus-names.js';
 import { _, format } from '../shared/i18n.js';
 import { absolutePath, argBytes } from './argv.js';
@@ -12,7 +15,8 @@ import { printJob, readJob, waitForJob } from './jobs.js';
 Gio._promisify(Gio.DBusConnection.prototype, 'call', 'call_finish');
 
 export const COMPRESSION_USAGE = _(`  sigmavaultctl compress PATH… [--level N] [--replace] [--wait] [--json]
-                                     Compress files (NAME.zst) and folders (NAME.tar.zst), verified
+                                     Compress files (NAME.zst) and folders (NAME.tar.zst), verified;
+                                     without --level, the level set in SigmaVault Settings
   sigmavaultctl decompress PATH… [--replace] [--wait] [--json]
                                      Decompress NAME.zst files, verified
   sigmavaultctl verify PATH… [--wait] [--json]
@@ -67,11 +71,13 @@ export function parseCompressionArgs(words: readonly string[]): CompressionArgs 
 
 export async function runCompressionCommand(bus: Gio.DBusConnection, words: readonly string[], json: boolean): Promise<number> {
     const args = parseCompressionArgs(words);
-    const options: Record<string, GLib.Variant> = {};
-    if (args.level !== null)
-        options.level = new GLib.Variant('i', args.level);
-    if (args.replace)
+    let options: Record<string, GLib.Variant> = {};
+    if (args.method === 'Compress') {
+        const defaults = compressDefaultsOf(appSettingsOrNull());
+        options = compressOptions({ ...defaults, level: args.level ?? defaults.level, replace: args.replace });
+    } else if (args.replace) {
         options.replace = new GLib.Variant('b', true);
+    }
     // Exact bytes: a name that is not UTF-8 reaches the daemon as it is on the disk.
     const paths = args.paths.map(p => argBytes(absolutePath(p, GLib.get_current_dir())));
     const reply = await bus.call(BUS_NAME, MANAGER_PATH, MANAGER_IFACE, args.method,

@@ -608,6 +608,10 @@ describe('compression', () => {
         expect(jobOf(await call('Compress', [files[0] ?? ''], level))).withContext('the same request, the same job').toBe(jobs[0] ?? '');
         const overlap = await call('Compress', [files[0] ?? '', files[1] ?? '']);
         expect(overlap.ok ? '' : overlap.error).withContext('a file already in a job').toBe(ErrorName.Busy);
+        const holding = await call('Compress', [dir]);
+        expect(holding.ok ? '' : holding.error).withContext('the folder holding a file in a job').toBe(ErrorName.Busy);
+        const both = await call('Compress', [`${dir}/elsewhere`, `${dir}/elsewhere/file.txt`]);
+        expect(both.ok ? '' : both.error).withContext('a folder and a file in it, in one request').toBe(ErrorName.InvalidArgument);
         const first = await waitFor('bytes and a rate', async () => {
             const p = await jobProps(jobs[0] ?? '');
             return (p.Rate as number) > 0 && (p.BytesDone as number) > 0 ? p : undefined;
@@ -763,6 +767,10 @@ describe('compression', () => {
             const big = `${ROOT}/root-only/big.txt`;
             await bigText(big);
             const job = jobOf(await call('Compress', [big], { level: new GLib.Variant('i', 19) }));
+            // The same request from another user is not handed this job.
+            const same = await userCall('Compress', [big], "{'level': <19>, 'auth.no_user_interaction': <true>}");
+            expect(same.status).withContext(same.stdout).not.toBe(0);
+            expect(same.stderr).toContain(ErrorName.Busy);
             const r = await asUser('gdbus', 'call', '--system', '--dest', BUS_NAME, '--object-path', job,
                 '--method', `${JOB_IFACE}.Cancel`, "{'auth.no_user_interaction': <true>}");
             expect(r.status).not.toBe(0);

@@ -148,19 +148,19 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
     const completed = new Map<string, { success: boolean; message: string }>();
     let subscription = 0;
 
-    /** Activates the submenu item `label` for `paths`; resolves with the job's Completed and Operation. */
-    async function activateAndWait(label: string, paths: string[]): Promise<{ success: boolean; message: string; operation: string }> {
+    /** Activates the submenu item `label` for `paths`; resolves with the job, its Completed and Operation. */
+    async function activateAndWait(label: string, paths: (string | Nautilus.FileInfo)[]): Promise<{ job: string; success: boolean; message: string; operation: string }> {
         const before = new Set(completed.keys());
-        const item = submenuItems(...paths.map(p => TestFileInfo.path(p))).find(i => i.label === label);
+        const item = submenuItems(...paths.map(p => (typeof p === 'string' ? TestFileInfo.path(p) : p))).find(i => i.label === label);
         if (item === undefined)
-            throw new Error(`no "${label}" in the SigmaVault submenu of ${paths.join(', ')}`);
+            throw new Error(`no "${label}" in the SigmaVault submenu of ${paths.length} items`);
         item.activate();
         const [job, done] = await waitFor(`the job "${label}" starts to complete`,
             () => [...completed].find(([path]) => !before.has(path)), 60000, 50);
         const reply = await sys.systemBus.call(BUS_NAME, job, 'org.freedesktop.DBus.Properties', 'Get',
             new GLib.Variant('(ss)', [JOB_IFACE, 'Operation']), new GLib.VariantType('(v)'), Gio.DBusCallFlags.NONE, 10000, null);
         const [operation] = reply.recursiveUnpack() as [string];
-        return { ...done, operation };
+        return { job, ...done, operation };
     }
 
     beforeAll(async () => {
@@ -265,11 +265,14 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(labels()).toEqual([]);
     });
 
-    it('the submenu has Compress and Compress and Replace Originals for files and folders, one or many', () => {
+    it('the submenu has Compress, and Compress and Replace Originals where there is a file to replace', () => {
         const compress = ['Compress', 'Compress and Replace Originals'];
         expect(submenuLabels('/tank/report.txt')).toEqual(compress);
-        expect(submenuLabels('/tank/folder')).toEqual(compress);
         expect(submenuLabels('/tank/report.txt', '/tank/folder', '/tank/data/photo.jpg')).toEqual(compress);
+        // Folders are never removed after compressing, so folders alone get Compress only.
+        expect(submenuLabels('/tank/folder')).toEqual(['Compress']);
+        GLib.mkdir_with_parents('/tank/folder-2', 0o755);
+        expect(submenuLabels('/tank/folder', '/tank/folder-2')).toEqual(['Compress']);
         const names = submenuItems(TestFileInfo.path('/tank/report.txt')).map(i => i.name);
         expect(names).toEqual([module.COMPRESS_ITEM_NAME, module.COMPRESS_REPLACE_ITEM_NAME]);
     });
@@ -308,6 +311,33 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         expect(GLib.file_test(`${FILES}/README.abs-guide`, GLib.FileTest.IS_REGULAR)).toBeTrue();
         expect(await check(['zstd', '-dc', '--', `${FILES}/README.abs-guide.zst`]))
             .toBe(await check(['cat', '--', `${FILES}/README.abs-guide`]));
+    });
+
+    it('Compress takes the level and the types to skip set in SigmaVault Settings, and a name that is not UTF-8 as its bytes', async () => {
+        // The runner's GSettings (the memory backend) are the provider's too: it runs in this process.
+        const prefs = new Gio.Settings({ schema_id: 'com.sigmavault.Settings' });
+        prefs.set_int('compression-level', 7);
+        prefs.set_strv('compression-skip-types', ['iso']);
+        try {
+            // "café.txt" in Latin-1 (0xe9): GIO's URI escapes the byte, and a JS string could not hold the name.
+            await check(['bash', '-c', 'cp -- /usr/share/doc/bash/copyright "$1/caf"$\'\\xe9\'".txt" && cp -- /usr/share/doc/bash/copyright "$1/disk.iso"', 'bash', FILES]);
+            const latin1 = TestFileInfo.uri(`${Gio.File.new_for_path(FILES).get_uri()}/caf%E9.txt`);
+            expect(submenuItems(latin1).map(i => i.label)).toEqual(['Compress', 'Compress and Replace Originals']);
+            const done = await activateAndWait('Compress', [latin1, `${FILES}/disk.iso`]);
+            expect(done.success).withContext(done.message).toBeTrue();
+            const log = (await sys.systemBus.call(BUS_NAME, done.job, 'org.freedesktop.DBus.Properties', 'Get',
+                new GLib.Variant('(ss)', [JOB_IFACE, 'Log']), new GLib.VariantType('(v)'), Gio.DBusCallFlags.NONE, 10000, null))
+                .recursiveUnpack() as [string[]];
+            const text = log[0].join('\n');
+            expect(text).toContain('level 7');
+            expect(text).toMatch(/disk\.iso: .*skip/i);
+            expect(await run(['bash', '-c', 'cmp -- "$1/caf"$\'\\xe9\'".txt" <(zstd -dc -- "$1/caf"$\'\\xe9\'".txt.zst")', 'bash', FILES])
+                .then(r => r.status)).withContext('the .zst beside the Latin-1 name decodes to it').toBe(0);
+            expect(GLib.file_test(`${FILES}/disk.iso.zst`, GLib.FileTest.EXISTS)).withContext('an .iso is skipped, as set').toBeFalse();
+        } finally {
+            prefs.reset('compression-level');
+            prefs.reset('compression-skip-types');
+        }
     });
 
     it('Verify on that .zst succeeds (decoded and compared with the original beside it)', async () => {

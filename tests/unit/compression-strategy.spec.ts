@@ -7,7 +7,7 @@ import {
     extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, TINY, sampleOffsets, userSkip,
 } from '../../src/service/compression/strategy.js';
 import { parseSkipTypes } from '../../src/shared/skip-types.js';
-import { checkPath, parsePasswdLine, pathKey, PathError } from '../../src/service/compression/paths.js';
+import { checkPath, parsePasswdLine, pathKey, PathError, pathsOverlap } from '../../src/service/compression/paths.js';
 import { parseCompressionArgs } from '../../src/cli/compression.js';
 
 function read(path: string): Uint8Array {
@@ -187,6 +187,18 @@ describe('compression paths', () => {
 
     it('keys paths by their exact bytes', () => {
         expect(pathKey(Uint8Array.from([0x2f, 0xff]))).toBe('2fff');
+    });
+
+    it('sees a folder and what is in it as overlapping, and nothing else', () => {
+        const key = (p: string): string => pathKey(checkPath(bytes(p)));
+        expect(pathsOverlap(key('/home/you/photos'), key('/home/you/photos'))).toBeTrue();
+        expect(pathsOverlap(key('/home/you/photos'), key('/home/you/photos/2026/a.jpg'))).toBeTrue();
+        expect(pathsOverlap(key('/home/you/photos/2026/a.jpg'), key('/home/you/photos'))).toBeTrue();
+        // A shared prefix of bytes is not a folder holding a file.
+        expect(pathsOverlap(key('/home/you/photos'), key('/home/you/photos-old/a.jpg'))).toBeFalse();
+        expect(pathsOverlap(key('/home/you/a'), key('/home/you/b'))).toBeFalse();
+        // The same for names that are not UTF-8: the byte after the folder's name must be a slash.
+        expect(pathsOverlap(pathKey(Uint8Array.from([0x2f, 0x12])), pathKey(Uint8Array.from([0x2f, 0x12, 0xf2, 0x2f])))).toBeFalse();
     });
 
     it('reads getent passwd lines', () => {

@@ -19,7 +19,7 @@ import { OptionsSchema, parseOptionsWith } from '../options.js';
 import { authorize, type Caller, callerOf } from '../polkit.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import { findTool, run } from '../tools.js';
-import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey } from './paths.js';
+import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey, pathsOverlap } from './paths.js';
 import { HelperProcess } from './helper-process.js';
 import { type HelperEvent, type HelperRequest, type Inspected, type Operation, PathBytesSchema } from './protocol.js';
 import { SKIP_TYPE } from '../../shared/skip-types.js';
@@ -199,15 +199,17 @@ export class Compression {
             !options['auth.no_user_interaction']);
         const user = await this.user(caller.uid);
         const keys = paths.map(pathKey);
-        // The same request again gets the running job; an overlapping one is refused.
-        const holders = new Set(keys.map(k => this.busy.get(k)).filter((j): j is Job => j !== undefined));
+        // The same request again, from the same user, gets the running job; an overlapping one is refused.
+        const heldBy = (k: string): Job | undefined => this.busy.get(k) ??
+            [...this.busy].find(([held]) => pathsOverlap(held, k))?.[1];
+        const holders = new Set(keys.map(heldBy).filter((j): j is Job => j !== undefined));
         if (holders.size > 0) {
             const [job] = holders;
-            if (job && holders.size === 1 && job.snapshot.operation === OPERATION_NAMES[op] &&
+            if (job && holders.size === 1 && job.snapshot.operation === OPERATION_NAMES[op] && job.snapshot.startedByUid === caller.uid &&
                 keys.every(k => this.busy.get(k) === job) && [...this.busy.values()].filter(j => j === job).length === keys.length)
                 return new GLib.Variant('(o)', [job.path]);
-            const shown = displayPath(paths[keys.findIndex(k => this.busy.has(k))] ?? new Uint8Array());
-            throw new DaemonError(ErrorName.Busy, `${shown} is already being processed by job ${job?.id ?? '?'}. Wait for it to end or cancel it.`);
+            const shown = displayPath(paths[keys.findIndex(k => heldBy(k) !== undefined)] ?? new Uint8Array());
+            throw new DaemonError(ErrorName.Busy, `${shown} is already being processed by job ${job?.id ?? '?'} (it or a folder holding it). Wait for it to end or cancel it.`);
         }
         const token = randomToken();
         const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
@@ -242,6 +244,11 @@ export class Compression {
                 const checked = checkPath(p);
                 const key = pathKey(checked);
                 if (!seen.has(key)) {
+                    const outer = out.find(o => pathsOverlap(pathKey(o), key));
+                    if (outer !== undefined) {
+                        const [inner, holder] = outer.length < checked.length ? [checked, outer] : [outer, checked];
+                        throw invalidArgument(`${displayPath(inner)} is inside ${displayPath(holder)}, which is chosen too. Choose one of them.`);
+                    }
                     seen.add(key);
                     out.push(checked);
                 }

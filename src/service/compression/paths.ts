@@ -63,6 +63,19 @@ export function pathKey(bytes: Uint8Array): string {
     return Array.from(bytes, b => b.toString(16).padStart(2, '0')).join('');
 }
 
+/** "/" as pathKey writes it. */
+const SLASH_KEY = '2f';
+
+/**
+ * Whether two checked paths (as pathKey) are the same or one holds the
+ * other: a job on a folder reads everything in it, so a file inside may not
+ * be changed by another job meanwhile, nor the folder archived while a file
+ * in it is half replaced. Keys are byte-aligned hex of normalized paths.
+ */
+export function pathsOverlap(a: string, b: string): boolean {
+    return a === b || b.startsWith(a + SLASH_KEY) || a.startsWith(b + SLASH_KEY);
+}
+
 export interface PasswdEntry {
     readonly name: string;
     readonly uid: number;
