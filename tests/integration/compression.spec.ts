@@ -445,6 +445,29 @@ describe('compression', () => {
         expect(exists(`${dir}/big.txt`)).toBeTrue();
     }, 120000);
 
+    it('cancelled after a first file: that verified result stays and the message says so; the file in progress is left as it was', async () => {
+        const dir = `${ROOT}/cancel-later`;
+        GLib.mkdir_with_parents(dir, 0o755);
+        await check(['cp', '--', '/usr/share/doc/bash/copyright', `${dir}/first.txt`]);
+        await bigText(`${dir}/big.txt`);
+        const job = jobOf(await call('Compress', [`${dir}/first.txt`, `${dir}/big.txt`],
+            { level: new GLib.Variant('i', 19), replace: new GLib.Variant('b', true) }));
+        await waitFor('the first file to be done', async () => exists(`${dir}/first.txt.zst`) && !exists(`${dir}/first.txt`) &&
+            ((await jobProps(job)).BytesDone as number) > 0, 30000, 50);
+        await callDaemon(sys.systemBus, job, JOB_IFACE, 'Cancel', new GLib.Variant('(a{sv})', [NO_INTERACTION]));
+        const done = await waitFor('the job to end', () => completed.get(job), 60000, 100);
+        expect(done.success).toBeFalse();
+        const props = await jobProps(job);
+        expect(props.State).toBe('cancelled');
+        expect(done.message).toMatch(/^Cancelled\. Finished before that, and kept: Compressed 1 file — .* The file in progress was left as it was/);
+        expect(done.message).not.toContain('originals are untouched');
+        expect(sameBytes(fzstd(contents(`${dir}/first.txt.zst`)), contents('/usr/share/doc/bash/copyright'))).toBeTrue();
+        expect((props.Outputs as Uint8Array[]).map(o => new TextDecoder().decode(o))).toEqual([`${dir}/first.txt.zst`]);
+        expect(exists(`${dir}/big.txt`)).toBeTrue();
+        expect(exists(`${dir}/big.txt.zst`)).toBeFalse();
+        expect(leftovers(dir)).toEqual([]);
+    }, 120000);
+
     it('kill -9 of the helper: the job fails, no partial file under a final name, the temporary is removed', async () => {
         const dir = `${ROOT}/killed`;
         GLib.mkdir_with_parents(dir, 0o755);

@@ -9,6 +9,7 @@
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import { formatSize } from '../../shared/format.js';
+import { _, format, ngettext } from '../../shared/i18n.js';
 import { savedPercent } from '../../shared/job-format.js';
 import { z } from '../../shared/vendor/zod.js';
 import { audit } from '../audit.js';
@@ -31,7 +32,7 @@ const CompressionOptionsSchema = OptionsSchema.extend({
     replace: z.boolean().optional(),
     force: z.boolean().optional(),
     /** File-name extensions (without the dot) never to compress, e.g. ["iso", "vmdk"]. */
-    skip_types: z.array(z.string().regex(SKIP_TYPE, 'Types to skip are file-name extensions without the dot, such as "iso" (letters, digits, +, _ or -).'))
+    skip_types: z.array(z.string().regex(SKIP_TYPE, _('Types to skip are file-name extensions without the dot, such as "iso" (letters, digits, +, _ or -).')))
         .max(64).optional(),
 }).strict();
 
@@ -151,28 +152,56 @@ export function undoKind(op: Operation, s: Summary): 'remove-copies' | 'restore-
     return op === 'compress' && s.replaced === s.done && s.folders === 0 && s.dictionaries.length === 0 ? 'restore-originals' : undefined;
 }
 
-/** "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)" and the like. */
+/** "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)" and the like, in the daemon's language. */
 export function summarize(op: Operation, s: Summary): string {
-    const files = (n: number): string => `${n} ${n === 1 ? 'file' : 'files'}`;
     const parts: string[] = [];
+    const sizes = format(_('%s → %s'), formatSize(s.before), formatSize(s.after));
     if (op === 'compress' && s.done > 0) {
         const saved = savedPercent(s.before, s.after);
-        parts.push(`Compressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)} (${saved >= 0 ? `${saved} % smaller` : `${-saved} % larger`})`);
+        // Translators: "Compressed 3 files — 1.2 GB → 410 MB (66 % smaller)".
+        parts.push(format(ngettext('Compressed %d file — %s (%s)', 'Compressed %d files — %s (%s)', s.done), s.done, sizes,
+            saved >= 0 ? format(_('%d %% smaller'), saved) : format(_('%d %% larger'), -saved)));
     } else if (op === 'decompress' && s.done > 0) {
-        parts.push(`Decompressed ${files(s.done)} — ${formatSize(s.before)} → ${formatSize(s.after)}`);
+        parts.push(format(ngettext('Decompressed %d file — %s', 'Decompressed %d files — %s', s.done), s.done, sizes));
     } else if (op === 'verify' && s.done > 0) {
-        parts.push(`Verified ${files(s.done)}: intact`);
+        parts.push(format(ngettext('Verified %d file: intact', 'Verified %d files: intact', s.done), s.done));
     }
-    if (s.skipped > 0)
-        parts.push(`${files(s.skipped)} skipped (${s.skippedReasons[0]?.replace(/^.*?: Skipped: /, '').replace(/\.$/, '') ?? 'would not shrink'}${s.skipped > 1 ? '; see the log for each' : ''})`);
-    for (const d of s.dictionaries)
-        parts.push(`${d.files} small files share the dictionary ${d.path.split('/').at(-1) ?? d.path}, which must stay beside them`);
-    if (s.failed.length > 0)
-        parts.push(`${files(s.failed.length)} failed: ${s.failed[0]}${s.failed.length > 1 ? ` (and ${s.failed.length - 1} more, see the job's log)` : ''}`);
+    if (s.skipped > 0) {
+        const why = s.skippedReasons[0] ?? _('it would not shrink');
+        parts.push(format(ngettext('%d file skipped (%s)', '%d files skipped (%s)', s.skipped), s.skipped,
+            s.skipped > 1 ? format(_('%s; see the log for each'), why) : why));
+    }
+    for (const d of s.dictionaries) {
+        parts.push(format(ngettext('%d small file shares the dictionary %s, which must stay beside it',
+            '%d small files share the dictionary %s, which must stay beside them', d.files), d.files, d.path.split('/').at(-1) ?? d.path));
+    }
+    const [firstFailure] = s.failed;
+    if (firstFailure !== undefined) {
+        const more = s.failed.length - 1;
+        parts.push(format(ngettext('%d file failed: %s', '%d files failed: %s', s.failed.length), s.failed.length,
+            more > 0 ? format(ngettext('%s (and %d more, see the job’s log)', '%s (and %d more, see the job’s log)', more), firstFailure, more)
+                : firstFailure));
+    }
     if (parts.length === 0)
-        return 'Nothing to do.';
+        return _('Nothing to do.');
     const text = parts.join('; ');
     return text.endsWith('.') ? text : `${text}.`;
+}
+
+/**
+ * The daemon's language for the helper's messages (LC_MESSAGES, LANGUAGE),
+ * so that what it says reads like the rest of the daemon; its tools still
+ * speak C, which the helper reads.
+ */
+function messageLocale(): string[] {
+    const env: string[] = [];
+    const locale = GLib.getenv('LC_ALL') || GLib.getenv('LC_MESSAGES') || GLib.getenv('LANG');
+    if (locale && /^[A-Za-z0-9_.@-]+$/.test(locale))
+        env.push(`LC_MESSAGES=${locale}`);
+    const language = GLib.getenv('LANGUAGE');
+    if (language && /^[A-Za-z0-9_.@:-]+$/.test(language))
+        env.push(`LANGUAGE=${language}`);
+    return env;
 }
 
 export class Compression {
@@ -188,13 +217,13 @@ export class Compression {
         const [rawPaths, rawOptions] = args as [Uint8Array[], unknown];
         const options = parseOptionsWith(CompressionOptionsSchema, rawOptions);
         if (op !== 'compress' && (options.level !== undefined || options.force !== undefined || options.skip_types !== undefined))
-            throw invalidArgument('The level, force and skip_types options apply only to Compress.');
+            throw invalidArgument(_('The level, force and skip_types options apply only to Compress.'));
         if (op === 'verify' && options.replace !== undefined)
-            throw invalidArgument('The replace option does not apply to Verify.');
+            throw invalidArgument(_('The replace option does not apply to Verify.'));
         const paths = this.checkPaths(rawPaths);
         const caller = await callerOf(this.connection, invocation.get_sender() ?? '');
         if (caller.uid === null)
-            throw notAuthorized('Could not tell which user is calling.');
+            throw notAuthorized(_('Could not tell which user is calling.'));
         await authorize(this.connection, caller, 'com.sigmavault.file.compress', displayPath(paths[0] ?? new Uint8Array()),
             !options['auth.no_user_interaction']);
         const user = await this.user(caller.uid);
@@ -209,7 +238,8 @@ export class Compression {
                 keys.every(k => this.busy.get(k) === job) && [...this.busy.values()].filter(j => j === job).length === keys.length)
                 return new GLib.Variant('(o)', [job.path]);
             const shown = displayPath(paths[keys.findIndex(k => heldBy(k) !== undefined)] ?? new Uint8Array());
-            throw new DaemonError(ErrorName.Busy, `${shown} is already being processed by job ${job?.id ?? '?'} (it or a folder holding it). Wait for it to end or cancel it.`);
+            throw new DaemonError(ErrorName.Busy, format(_('%s is already being processed by job %s (it or a folder holding it). Wait for it to end or cancel it.'),
+                shown, String(job?.id ?? '?')));
         }
         const token = randomToken();
         const request: HelperRequest = { op: 'inspect', purpose: op, paths: paths.map(p => [...p]),
@@ -232,14 +262,14 @@ export class Compression {
 
     private checkPaths(raw: unknown): Uint8Array[] {
         if (!Array.isArray(raw) || raw.length === 0)
-            throw invalidArgument('No paths were given. Pass one or more absolute paths.');
+            throw invalidArgument(_('No paths were given. Pass one or more absolute paths.'));
         if (raw.length > MAX_PATHS)
-            throw invalidArgument(`At most ${MAX_PATHS} paths at once.`);
+            throw invalidArgument(format(_('At most %d paths at once.'), MAX_PATHS));
         const seen = new Set<string>();
         const out: Uint8Array[] = [];
         for (const p of raw as unknown[]) {
             if (!(p instanceof Uint8Array))
-                throw invalidArgument('Paths must be byte strings (ay).');
+                throw invalidArgument(_('Paths must be byte strings (ay).'));
             try {
                 const checked = checkPath(p);
                 const key = pathKey(checked);
@@ -247,7 +277,7 @@ export class Compression {
                     const outer = out.find(o => pathsOverlap(pathKey(o), key));
                     if (outer !== undefined) {
                         const [inner, holder] = outer.length < checked.length ? [checked, outer] : [outer, checked];
-                        throw invalidArgument(`${displayPath(inner)} is inside ${displayPath(holder)}, which is chosen too. Choose one of them.`);
+                        throw invalidArgument(format(_('%s is inside %s, which is chosen too. Choose one of them.'), displayPath(inner), displayPath(holder)));
                     }
                     seen.add(key);
                     out.push(checked);
@@ -266,7 +296,7 @@ export class Compression {
         const r = await run('getent', ['passwd', String(uid)]);
         const entry = r.status === 0 ? parsePasswdLine(r.stdout.split('\n')[0] ?? '') : null;
         if (entry === null)
-            throw notAuthorized(`User ${uid} has no account on this computer (getent passwd ${uid} found none), so SigmaVault cannot act as that user.`);
+            throw notAuthorized(format(_('User %d has no account on this computer (getent passwd %d found none), so SigmaVault cannot act as that user.'), uid, uid));
         return entry;
     }
 
@@ -275,14 +305,14 @@ export class Compression {
         const setpriv = findTool('setpriv');
         const gjs = findTool('gjs');
         if (setpriv === null || gjs === null)
-            throw toolUnavailable('setpriv (util-linux) and gjs are needed to compress files as their owner; install them.');
+            throw toolUnavailable(_('setpriv (util-linux) and gjs are needed to compress files as their owner; install them.'));
         if (findTool('zstd') === null)
-            throw toolUnavailable('zstd is not installed. Install the zstd package.');
+            throw toolUnavailable(_('zstd is not installed. Install the zstd package.'));
         const launcher = new Gio.SubprocessLauncher({
             flags: Gio.SubprocessFlags.STDIN_PIPE | Gio.SubprocessFlags.STDOUT_PIPE | Gio.SubprocessFlags.STDERR_PIPE,
         });
         launcher.set_cwd('/');
-        const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'LC_ALL=C.UTF-8', 'G_FILENAME_ENCODING=ISO-8859-1',
+        const env = ['PATH=/usr/sbin:/usr/bin:/sbin:/bin', 'LANG=C.UTF-8', ...messageLocale(), 'G_FILENAME_ENCODING=ISO-8859-1',
             `SIGMAVAULT_UID=${user.uid}`, 'HOME=/nonexistent'];
         for (const name of ['SIGMAVAULT_TOOL_PATH'])
             if (GLib.getenv(name) !== null)
@@ -303,7 +333,7 @@ export class Compression {
                 return event.items;
         }
         const end = await helper.ended();
-        throw failed(`The compression helper did not answer (${end.stderr || `exit status ${end.status}`}).`);
+        throw failed(format(_('The compression helper did not answer (%s).'), end.stderr || format(_('exit status %d'), end.status)));
     }
 
     private refuseProblems(items: readonly Inspected[], caller: Caller, op: Operation): void {
@@ -350,9 +380,9 @@ export class Compression {
         try {
             control.update({ progress: null, bytes: items.reduce((s, i) => s + i.size, 0) });
             if (!slot.immediate)
-                control.log(`Waiting for a free core (${this.slots.queued} ${this.slots.queued === 1 ? 'job' : 'jobs'} in the queue).`);
+                control.log(format(ngettext('Waiting for a free core (%d job in the queue).', 'Waiting for a free core (%d jobs in the queue).', this.slots.queued), this.slots.queued));
             if (!await slot.ready)
-                return { state: 'cancelled', message: 'Cancelled before it started; nothing was touched.' };
+                return { state: 'cancelled', message: _('Cancelled before it started; nothing was touched.') };
             try {
                 const helper = reused;
                 reused = null;
@@ -389,7 +419,7 @@ export class Compression {
         }
         const end = await helper.ended();
         if (end.stderr !== '')
-            control.log(`Helper: ${end.stderr.split('\n').slice(-3).join(' ')}`);
+            control.log(format(_('Helper: %s'), end.stderr.split('\n').slice(-3).join(' ')));
         const { killed, status } = end;
         if (killed || status !== 0 || cancelled) {
             // Whatever it left: remove this job's temporaries, as the user.
@@ -397,15 +427,27 @@ export class Compression {
         } else {
             this.journal(j => j.filter(e => e.token !== request.token));
         }
-        if (cancelled || control.cancelRequested)
-            return { state: 'cancelled', message: 'Cancelled; the originals are untouched and no partial result was left.' };
-        if (killed) {
-            return { state: 'failed', message: `The compression helper was killed (signal ${end.signal}); the originals are untouched and its temporary files were removed. ${summarize(op, summary)}` };
-        }
         const sizes = op === 'verify' ? undefined : { before: summary.before, after: summary.after };
         const outputs = summary.outputs;
-        if (status !== 0)
-            return { state: 'failed', message: `The compression helper failed (exit status ${status}). ${summarize(op, summary)}`, sizes, outputs };
+        // Files finished before a cancel or a crash stay: each is a verified
+        // result (its original removed only if asked). Only the file in
+        // progress is left as it was, its temporary removed.
+        if (cancelled || control.cancelRequested) {
+            if (summary.done === 0)
+                return { state: 'cancelled', message: _('Cancelled; the originals are untouched and no partial result was left.') };
+            return { state: 'cancelled', sizes, outputs,
+                message: format(_('Cancelled. Finished before that, and kept: %s The file in progress was left as it was, with no partial result.'),
+                    summarize(op, summary)) };
+        }
+        if (killed) {
+            return { state: 'failed', sizes, outputs,
+                message: format(_('The compression helper was killed (signal %d); the file in progress was left as it was and its temporary files were removed. %s'),
+                    end.signal, summarize(op, summary)) };
+        }
+        if (status !== 0) {
+            return { state: 'failed', sizes, outputs,
+                message: format(_('The compression helper failed (exit status %d). %s'), status, summarize(op, summary)) };
+        }
         return { state: summary.failed.length > 0 ? 'failed' : 'succeeded', message: summarize(op, summary), sizes, outputs,
             undo: undoKind(op, summary), ...op === 'compress' ? { savings: summary.byType } : {} };
     }
@@ -454,7 +496,7 @@ export class Compression {
                 break;
             case 'skipped':
                 s.skipped++;
-                s.skippedReasons.push(event.message);
+                s.skippedReasons.push(event.why ?? event.message);
                 break;
             case 'failed':
                 s.failed.push(event.message);

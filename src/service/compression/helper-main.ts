@@ -165,6 +165,8 @@ function spawn(argv: string[], o: SpawnOptions = {}): Gio.Subprocess {
     if (o.stdoutPipe)
         flags |= Gio.SubprocessFlags.STDOUT_PIPE;
     const launcher = new Gio.SubprocessLauncher({ flags });
+    // Tools answer in C: their words are matched here (a full disk, a read-only one).
+    launcher.setenv('LC_ALL', 'C.UTF-8', true);
     if (o.stdinFd !== undefined)
         launcher.take_stdin_fd(o.stdinFd);
     if (o.stdinPath !== undefined)
@@ -546,6 +548,8 @@ interface Result {
     /** The original was removed after its copy was verified. */
     readonly replaced?: boolean;
     readonly folder?: boolean;
+    /** Skipped: why, as a clause. */
+    readonly why?: string;
 }
 
 function changedFailure(path: string): FileFailure {
@@ -1184,7 +1188,8 @@ async function work(request: HelperRequest): Promise<void> {
                 log(`${display(t.path)}: ${decision.reason}`);
                 if (decision.action === 'skip') {
                     advance(2 * t.stat.size);
-                    result = { outcome: 'skipped', before: t.stat.size, after: t.stat.size, message: `${display(t.path)}: ${decision.reason}` };
+                    result = { outcome: 'skipped', before: t.stat.size, after: t.stat.size, message: `${display(t.path)}: ${decision.reason}`,
+                        ...decision.why !== undefined ? { why: decision.why } : {} };
                 } else if (t.folder) {
                     result = await compressFolder(t, decision, request, log);
                 } else {

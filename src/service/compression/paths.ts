@@ -1,5 +1,7 @@
 // Paths as the Compress, Decompress and Verify methods take them (aay):
-// bytes, checked before anything else sees them. Pure.
+// bytes, checked before anything else sees them. Pure (but for the
+// translation of its messages).
+import { _, format } from '../../shared/i18n.js';
 
 export class PathError extends Error {
     constructor(message: string) {
@@ -26,28 +28,28 @@ export function displayPath(bytes: Uint8Array): string {
 export function checkPath(raw: Uint8Array): Uint8Array {
     const bytes = raw.at(-1) === 0 ? raw.subarray(0, -1) : raw;
     if (bytes.length === 0)
-        throw new PathError('A path is empty. Pass absolute paths such as /home/you/notes.txt.');
+        throw new PathError(_('A path is empty. Pass absolute paths such as /home/you/notes.txt.'));
     if (bytes.includes(0))
-        throw new PathError('A path contains a NUL byte.');
+        throw new PathError(_('A path contains a NUL byte.'));
     const shown = displayPath(bytes);
     if (bytes[0] !== SLASH)
-        throw new PathError(`${shown} is not an absolute path (it must start with “/”).`);
+        throw new PathError(format(_('%s is not an absolute path (it must start with “/”).'), shown));
     if (bytes.length > MAX_PATH)
-        throw new PathError(`A path is longer than ${MAX_PATH} bytes.`);
+        throw new PathError(format(_('A path is longer than %d bytes.'), MAX_PATH));
     const parts: Uint8Array[] = [];
     let start = 1;
     for (let i = 1; i <= bytes.length; i++) {
         if (i === bytes.length || bytes[i] === SLASH) {
             const part = bytes.subarray(start, i);
             if (part.length === 1 && part[0] === 0x2e || part.length === 2 && part[0] === 0x2e && part[1] === 0x2e)
-                throw new PathError(`${shown} contains “.” or “..”; pass the path without them.`);
+                throw new PathError(format(_('%s contains “.” or “..”; pass the path without them.'), shown));
             if (part.length > 0)
                 parts.push(part);
             start = i + 1;
         }
     }
     if (parts.length === 0)
-        throw new PathError('“/” itself cannot be compressed; choose files or folders in it.');
+        throw new PathError(_('“/” itself cannot be compressed; choose files or folders in it.'));
     const out = new Uint8Array(parts.reduce((s, p) => s + p.length + 1, 0));
     let at = 0;
     for (const p of parts) {

@@ -57,6 +57,8 @@ export const HelperEventSchema = z.discriminatedUnion('type', [
         path: z.string(),
         outcome: z.enum(['done', 'skipped', 'failed', 'cancelled']),
         message: z.string(),
+        /** Skipped: why, as a clause (see Decision.why). */
+        why: z.string().optional(),
         before: z.number().nonnegative(),
         after: z.number().nonnegative(),
         /** The file written (outcome done). */

@@ -225,6 +225,13 @@ export interface Decision {
     readonly long: boolean;
     /** Why, in words a person can follow. */
     readonly reason: string;
+    /** A skip's reason as a clause ("it is compressed already"), for a summary over many files. */
+    readonly why?: string;
+}
+
+/** A skip: the reason is "Skipped: " and why. */
+function skipping(why: string, _: Translate): Decision {
+    return { action: 'skip', level: 0, long: false, reason: fill(_('Skipped: %s.'), why), why };
 }
 
 /**
@@ -241,14 +248,13 @@ export function decide(facts: FileFacts, level: number | null, _: Translate = id
             reason: fill(_('This is %s, which will hardly shrink; compressed anyway at level %d, as you asked.'), kindLabel(kind, _), level ?? 1) + longWords };
     }
     if (isIncompressible(kind)) {
-        return { action: 'skip', level: 0, long: false, reason: kind === 'random'
-            ? fill(_('Skipped: the content looks random or encrypted (%s bits of entropy per byte, almost no repeats), so zstd would not make it smaller.'),
+        return skipping(kind === 'random'
+            ? fill(_('the content looks random or encrypted (%s bits of entropy per byte, almost no repeats), so zstd would not make it smaller'),
                 facts.detection.entropy.toFixed(2))
-            : fill(_('Skipped: this is %s, which is compressed already; zstd would not make it smaller.'), kindLabel(kind, _)) };
+            : fill(_('this is %s, which is compressed already; zstd would not make it smaller'), kindLabel(kind, _)), _);
     }
     if (facts.size < TINY && !force) {
-        return { action: 'skip', level: 0, long: false,
-            reason: fill(_('Skipped: at %d bytes it is too small to shrink (a .zst file adds at least 13 bytes of its own).'), facts.size) };
+        return skipping(fill(_('at %d bytes it is too small to shrink (a .zst file adds at least 13 bytes of its own)'), facts.size), _);
     }
     if (level !== null) {
         return { action: 'compress', level, long,
@@ -279,8 +285,7 @@ export function userSkip(name: string, skip: readonly string[], _: Translate = i
     const extension = extensionOf(name).slice(1);
     if (force || extension === '' || !skip.includes(extension))
         return null;
-    return { action: 'skip', level: 0, long: false,
-        reason: fill(_('Skipped: .%s files are on your list of types not to compress.'), extension) };
+    return skipping(fill(_('.%s files are on your list of types not to compress'), extension), _);
 }
 
 /** Folders are archived with tar and compressed as one stream. */
