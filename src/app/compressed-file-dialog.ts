@@ -14,7 +14,7 @@ import { dictionaryFileName, dictionaryFolders } from '../shared/compressed-name
 import { _ } from '../shared/i18n.js';
 import { dictionaryIdOf, type FrameHeader, isZstd, parseFrameHeader } from '../shared/zstd-frame.js';
 import { type Preview, PREVIEW_INPUT, previewOf } from '../shared/zstd-preview.js';
-import { compressedSizeText, type DictionaryState, dictionaryText, frameSummary } from '../shared/zstd-summary.js';
+import { compressedSizeText, type DictionaryState, dictionaryText, frameSummary, type FrameSummary } from '../shared/zstd-summary.js';
 
 Gio._promisify(Gio.File.prototype, 'query_info_async', 'query_info_finish');
 Gio._promisify(Gio.File.prototype, 'read_async', 'read_finish');
@@ -83,7 +83,9 @@ export class CompressedFileDialog extends Adw.Dialog {
         this._file = file;
         this._cancellable = new Gio.Cancellable();
         this._view = new Adw.ToolbarView();
-        this._view.add_top_bar(new Adw.HeaderBar());
+        // The file names the dialog; its folder goes beneath, as Files' properties do.
+        const heading = new Adw.WindowTitle({ title: file.get_basename() ?? '', subtitle: file.get_parent()?.get_parse_name() ?? '' });
+        this._view.add_top_bar(new Adw.HeaderBar({ title_widget: heading }));
         const spinner = new Adw.Spinner({ width_request: 32, height_request: 32, halign: Gtk.Align.CENTER, valign: Gtk.Align.CENTER });
         spinner.update_property([Gtk.AccessibleProperty.LABEL], [_('Reading the file')]);
         this._view.content = spinner;
@@ -110,8 +112,8 @@ export class CompressedFileDialog extends Adw.Dialog {
         }
         const name = info.get_display_name();
         const size = info.get_size();
+        this.title = name;
         const page = new Adw.PreferencesPage();
-        page.add(this.fileGroup(name, size));
         let header: FrameHeader | null = null;
         try {
             header = parseFrameHeader(head);
@@ -119,10 +121,13 @@ export class CompressedFileDialog extends Adw.Dialog {
             // A header that cannot be parsed is said in words below; the parser's own words are for logs.
         }
         if (header === null) {
+            page.add(this.sizeGroup(size, null));
             page.add(this.problemGroup(_('Not a zstd File'), notZstdReason(head)));
         } else {
+            const summary = frameSummary(header, size);
+            page.add(this.sizeGroup(size, summary));
             const dictionary = header.dictionaryId === 0 ? null : await this.findDictionary(header.dictionaryId);
-            page.add(this.headerGroup(header, size, dictionary));
+            page.add(this.headerGroup(header, summary, dictionary));
             page.add(this.previewGroup(previewOf(name, header, head, head.length >= size)));
         }
         this._view.content = page;
@@ -154,23 +159,20 @@ export class CompressedFileDialog extends Adw.Dialog {
             css_classes: ['property'] });
     }
 
-    private fileGroup(name: string, size: number): Adw.PreferencesGroup {
-        const group = new Adw.PreferencesGroup({ title: _('File') });
-        group.add(this.property(_('Name'), name));
-        const folder = this._file.get_parent();
-        if (folder !== null)
-            group.add(this.property(_('Folder'), folder.get_parse_name()));
+    private sizeGroup(size: number, summary: FrameSummary | null): Adw.PreferencesGroup {
+        const group = new Adw.PreferencesGroup({ title: _('Size') });
         group.add(this.property(_('Compressed Size'), compressedSizeText(size)));
-        return group;
-    }
-
-    private headerGroup(header: FrameHeader, size: number, dictionary: DictionaryState | null): Adw.PreferencesGroup {
-        const group = new Adw.PreferencesGroup({ title: _('Frame Header'),
-            description: _('What zstd recorded at the start of the file') });
-        const summary = frameSummary(header, size);
+        if (summary === null)
+            return group;
         group.add(this.property(_('Content Size'), summary.contentSize));
         if (summary.ratio !== null)
             group.add(this.property(_('Compression Ratio'), summary.ratio));
+        return group;
+    }
+
+    private headerGroup(header: FrameHeader, summary: FrameSummary, dictionary: DictionaryState | null): Adw.PreferencesGroup {
+        const group = new Adw.PreferencesGroup({ title: _('Frame Header'),
+            description: _('What zstd recorded at the start of the file') });
         group.add(this.property(_('Checksum'), summary.checksum));
         const dictionaryWords = dictionaryText(header.dictionaryId, dictionary);
         group.add(dictionary === 'missing' || dictionary === 'mismatch'
