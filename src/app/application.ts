@@ -17,6 +17,7 @@ import { appSettingsOrNull } from '../shared/compression-defaults.js';
 import { saveScreenshot } from './screenshot.js';
 import { COMPRESSION, SettingsWindow } from './window.js';
 import { JobDetailsDialog } from './job-details-dialog.js';
+import { CompressedFileDialog } from './compressed-file-dialog.js';
 import { fileUri } from './job-notice.js';
 import { jobNotificationId, JobNotifier } from './job-notifier.js';
 import type { JobInfo } from '../shared/job-info.js';
@@ -248,6 +249,8 @@ export class Application extends Adw.Application {
             return null;
         const dialog = new JobDetailsDialog(job, () => {
             void this.showJobInFiles(path);
+        }, file => {
+            new CompressedFileDialog(file).present(win);
         });
         dialog.present(win);
         return dialog;

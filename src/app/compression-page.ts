@@ -12,6 +12,7 @@ import { _ } from '../shared/i18n.js';
 import { parseSkipTypes } from '../shared/skip-types.js';
 import { baseName, compressionResult, formatTime, isFileJob, jobStateLabel, jobSubject, jobTitle, operationLabel } from '../shared/job-format.js';
 import { isRunning, type JobInfo } from '../shared/job-info.js';
+import { CompressedFileDialog } from './compressed-file-dialog.js';
 import { savingsByType, typeLabel } from './compression-savings.js';
 import { appSettingsOrNull, type CompressDefaults, compressDefaultsOf } from '../shared/compression-defaults.js';
 import { compressFiles } from './job-actions.js';
@@ -20,6 +21,7 @@ import type { PoolStore } from './pool-store.js';
 
 Gio._promisify(Gtk.FileDialog.prototype, 'open_multiple', 'open_multiple_finish');
 Gio._promisify(Gtk.FileDialog.prototype, 'select_folder', 'select_folder_finish');
+Gio._promisify(Gtk.FileDialog.prototype, 'open', 'open_finish');
 
 /** How many finished compression jobs the history shows. */
 const HISTORY_ROWS = 20;
@@ -78,6 +80,7 @@ export class CompressionPage extends Adw.Bin {
         this._savingsKey = '';
         const page = new Adw.PreferencesPage();
         page.add(this.dropGroup());
+        page.add(this.lookInsideGroup());
         this._running = new Adw.PreferencesGroup({ title: _('Running'),
             description: _('Compression keeps running when you close this window.') });
         this._history = new Adw.PreferencesGroup({ title: _('History') });
@@ -147,6 +150,40 @@ export class CompressionPage extends Adw.Bin {
         return group;
     }
 
+    /** Shows what a compressed file holds, over the window; the dialog, for callers that wait on it. */
+    lookInside(file: Gio.File): CompressedFileDialog {
+        const dialog = new CompressedFileDialog(file);
+        dialog.present(this);
+        return dialog;
+    }
+
+    private lookInsideGroup(): Adw.PreferencesGroup {
+        const group = new Adw.PreferencesGroup();
+        const row = new Adw.ActionRow({ title: _('Look _Inside a Compressed File…'), use_underline: true, activatable: true,
+            subtitle: _('See its sizes, checksum and dictionary, and a preview, without decompressing it') });
+        row.add_prefix(new Gtk.Image({ icon_name: 'system-search-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        row.add_suffix(new Gtk.Image({ icon_name: 'go-next-symbolic', accessible_role: Gtk.AccessibleRole.PRESENTATION }));
+        row.connect('activated', () => {
+            void this.chooseCompressed();
+        });
+        group.add(row);
+        return group;
+    }
+
+    private async chooseCompressed(): Promise<void> {
+        const filter = new Gtk.FileFilter({ name: _('Compressed Files (.zst, .tar.zst)') });
+        filter.add_suffix('zst');
+        filter.add_suffix('tzst');
+        filter.add_mime_type('application/zstd');
+        const filters = new Gio.ListStore({ item_type: Gtk.FileFilter.$gtype });
+        filters.append(filter);
+        const dialog = new Gtk.FileDialog({ title: _('Look Inside a Compressed File'), accept_label: _('_Look Inside'),
+            filters, default_filter: filter });
+        const file = await this.chosen(parent => dialog.open(parent, null));
+        if (file !== null)
+            this.lookInside(file);
+    }
+
     private defaultsGroup(): Adw.PreferencesGroup {
         const group = new Adw.PreferencesGroup({ title: _('Defaults'),
             description: _('Used for files compressed from this page.') });
@@ -205,15 +242,19 @@ export class CompressionPage extends Adw.Bin {
         return group;
     }
 
+    /** What the user chose in a file chooser over this window; null when they dismissed it. */
+    private async chosen<T>(choose: (parent: Gtk.Window | null) => Promise<T | null>): Promise<T | null> {
+        const root = this.get_root();
+        try {
+            return await choose(root instanceof Gtk.Window ? root : null);
+        } catch {
+            return null; // dismissed
+        }
+    }
+
     private async chooseFiles(): Promise<void> {
         const dialog = new Gtk.FileDialog({ title: _('Compress Files'), accept_label: _('_Compress') });
-        const root = this.get_root();
-        let model: Gio.ListModel | null = null;
-        try {
-            model = await dialog.open_multiple(root instanceof Gtk.Window ? root : null, null);
-        } catch {
-            return; // dismissed
-        }
+        const model = await this.chosen(parent => dialog.open_multiple(parent, null));
         const files: Gio.File[] = [];
         for (let i = 0; i < (model?.get_n_items() ?? 0); i++) {
             const f = model?.get_item(i);
@@ -226,13 +267,7 @@ export class CompressionPage extends Adw.Bin {
 
     private async chooseFolder(): Promise<void> {
         const dialog = new Gtk.FileDialog({ title: _('Compress a Folder'), accept_label: _('_Compress') });
-        const root = this.get_root();
-        let folder: Gio.File | null = null;
-        try {
-            folder = await dialog.select_folder(root instanceof Gtk.Window ? root : null, null);
-        } catch {
-            return; // dismissed
-        }
+        const folder = await this.chosen(parent => dialog.select_folder(parent, null));
         if (folder !== null)
             await this.compress([folder]);
     }

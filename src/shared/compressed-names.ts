@@ -1,5 +1,6 @@
 // The names compression gives files, shared by the daemon's helper and the
 // Files menu (which offers each action only where it makes sense). Pure.
+import GLib from 'gi://GLib';
 
 /** Temporary files carry the job's token: ".NAME.sigmavault-tmp-TOKEN". */
 export const TEMP_MARK = '.sigmavault-tmp-';
@@ -7,6 +8,11 @@ export const TEMP_MARK = '.sigmavault-tmp-';
 /** The name of a dictionary file beside the files it serves, found again by its ID. */
 export function dictionaryFileName(id: number): string {
     return `sigmavault-dictionary-${id}.zdict`;
+}
+
+/** Where the dictionary a file in folder `dir` needs is looked for, in order: beside it, then one folder up. */
+export function dictionaryFolders(dir: string): string[] {
+    return [dir, GLib.path_get_dirname(dir)];
 }
 
 /** A job's temporary file: never something to act on. */

@@ -3,13 +3,16 @@
 // target and the Add buttons take) become a running job with progress, then
 // a history entry with the sizes and the ratio the daemon reports; the
 // defaults are GSettings keys, shown as rows, and used for the next job.
-// Screenshots in light and dark, narrow and wide.
+// A .zst made by the real zstd opens in the Compressed File dialog (its
+// header in words and a preview decoded in-process). Screenshots in light
+// and dark, narrow and wide.
 import Adw from 'gi://Adw?version=1';
 import Gdk from 'gi://Gdk?version=4.0';
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import type GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk?version=4.0';
+import type { CompressedFileDialog as CompressedFileDialogType } from '../../src/app/compressed-file-dialog.js';
 import type { CompressionPage as CompressionPageType } from '../../src/app/compression-page.js';
 import type { SettingsWindow as SettingsWindowType } from '../../src/app/window.js';
 import type { JobDetailsDialog as JobDetailsDialogType } from '../../src/app/job-details-dialog.js';
@@ -236,4 +239,71 @@ describe('SigmaVault Settings: compression page', () => {
         });
         expect(saved.length).toBe(4);
     }, 60000);
+
+    it('looks inside a .zst and a .tar.zst: sizes and header in words, the first lines or the first members', async () => {
+        expect(texts()).toContain('Look Inside a Compressed File…');
+        await check(['bash', '-c', 'head -n 40 /usr/share/doc/bash/README.abs-guide > "$1/look-notes.txt" && zstd -q -19 -- "$1/look-notes.txt"',
+            'bash', ROOT]);
+        GLib.mkdir_with_parents(`${ROOT}/look-folder/photos`, 0o755);
+        await check(['bash', '-c', 'cd "$1" && cp /usr/share/doc/bash/copyright look-folder/LICENSE && : > look-folder/photos/empty.txt && ' +
+            'tar -cf - look-folder | zstd -q -o look-folder.tar.zst', 'bash', ROOT]);
+        await check(['bash', '-c', 'head -c 5000 /dev/urandom > "$1/look-random.zst"', 'bash', ROOT]);
+        const open = async (name: string): Promise<CompressedFileDialogType> => {
+            const dialog = page.lookInside(Gio.File.new_for_path(`${ROOT}/${name}`));
+            await dialog.loaded;
+            await settle(win);
+            return dialog;
+        };
+        const original = GLib.file_get_contents(`${ROOT}/look-notes.txt`)[1];
+        const compressed = GLib.file_get_contents(`${ROOT}/look-notes.txt.zst`)[1];
+        let dialog = await open('look-notes.txt.zst');
+        let shown = visibleTexts(dialog);
+        expect(shown).toContain('look-notes.txt.zst');
+        expect(shown).toContain(ROOT);
+        expect(shown).toContain(GLib.format_size_full(compressed.length, GLib.FormatSizeFlags.LONG_FORMAT));
+        expect(shown).toContain(GLib.format_size_full(original.length, GLib.FormatSizeFlags.LONG_FORMAT));
+        expect(shown.some(t => / to 1, \d+ % smaller$/.test(t))).withContext(shown.join('|')).toBeTrue();
+        expect(shown).toContain('Included: the content is checked when it is decompressed');
+        expect(shown).toContain('None needed');
+        const firstLines = new TextDecoder().decode(original).split('\n').slice(0, 12).join('\n');
+        expect(shown).toContain(firstLines);
+        dialog.force_close();
+
+        dialog = await open('look-folder.tar.zst');
+        shown = visibleTexts(dialog);
+        expect(shown).toContain('Not recorded in the file');
+        expect(shown).toContain('Everything in the archive');
+        for (const member of ['look-folder/', 'look-folder/LICENSE', 'look-folder/photos/', 'look-folder/photos/empty.txt'])
+            expect(shown).withContext(shown.join('|')).toContain(member);
+        dialog.force_close();
+
+        dialog = await open('look-random.zst');
+        shown = visibleTexts(dialog);
+        expect(shown).toContain('Not a zstd File');
+        expect(shown.some(t => t.startsWith('This is not a zstd file'))).toBeTrue();
+        dialog.force_close();
+
+        const shots = await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: SIZES, save: app.saveScreenshot,
+            prepare: async w => {
+                w.showSection(':compression');
+                await settle(w);
+                const shown = await waitFor('the page', () => findAll(w, app.CompressionPage).find(p => p.get_mapped()), 5000);
+                await shown.lookInside(Gio.File.new_for_path(`${ROOT}/look-notes.txt.zst`)).loaded;
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `compression-look-inside-${size}-${scheme}.png`]),
+        });
+        expect(shots.length).toBe(4);
+        const archive = await shootVariants({
+            create: () => new app.SettingsWindow(null, store), sizes: { narrow: SIZES.narrow }, save: app.saveScreenshot,
+            prepare: async w => {
+                w.showSection(':compression');
+                await settle(w);
+                const shown = await waitFor('the page', () => findAll(w, app.CompressionPage).find(p => p.get_mapped()), 5000);
+                await shown.lookInside(Gio.File.new_for_path(`${ROOT}/look-folder.tar.zst`)).loaded;
+            },
+            path: (size, scheme) => GLib.build_filenamev([SHOTS, `compression-look-inside-archive-${size}-${scheme}.png`]),
+        });
+        expect(archive.length).toBe(2);
+    }, 90000);
 });

@@ -25,7 +25,7 @@ import System from 'system';
 import { _, format } from '../../shared/i18n.js';
 import { FrameError, MAX_FRAME_HEADER, parseFrameHeader } from '../../shared/zstd-frame.js';
 import { findTool } from '../tools.js';
-import { isFolderArchiveName } from '../../shared/compressed-names.js';
+import { dictionaryFolders, isFolderArchiveName } from '../../shared/compressed-names.js';
 import { type HelperEvent, type HelperRequest, HelperRequestSchema, type Inspected, isTempOf, type Problem,
     tempName } from './protocol.js';
 import {
@@ -859,8 +859,7 @@ async function trainDictionary(dir: string, files: readonly Target[], request: H
 
 /** The dictionary a frame needs, looked up by its ID beside the file (or one folder up). */
 function findDictionary(path: string, id: number): string {
-    const dir = GLib.path_get_dirname(path);
-    for (const d of [dir, GLib.path_get_dirname(dir)]) {
+    for (const d of dictionaryFolders(GLib.path_get_dirname(path))) {
         const candidate = GLib.build_filenamev([d, dictionaryFileName(id)]);
         if (GLib.file_test(candidate, GLib.FileTest.IS_REGULAR))
             return candidate;
