@@ -8,7 +8,6 @@ import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
 import GObject from 'gi://GObject';
 import Gtk from 'gi://Gtk';
-import Pango from 'gi://Pango';
 import { concatBytes } from '../shared/bytes.js';
 import { dictionaryFileName, dictionaryFolders } from '../shared/compressed-names.js';
 import { _ } from '../shared/i18n.js';
@@ -204,12 +203,15 @@ export class CompressedFileDialog extends Adw.Dialog {
         switch (preview.kind) {
         case 'text': {
             group.description = preview.more ? _('The first lines of the content') : _('All of the content');
+            // Lines as they are (indented text keeps its shape); a long one scrolls sideways.
             const text = new Gtk.Label({
-                label: preview.lines.join('\n'), xalign: 0, wrap: true, wrap_mode: Pango.WrapMode.WORD_CHAR, selectable: true,
+                label: preview.lines.join('\n'), xalign: 0, selectable: true,
                 css_classes: ['monospace', 'caption'], margin_top: 12, margin_bottom: 12, margin_start: 12, margin_end: 12,
             });
             text.update_property([Gtk.AccessibleProperty.LABEL], [_('Preview')]);
-            group.add(new Gtk.Frame({ child: text, css_classes: ['view'] }));
+            const scroller = new Gtk.ScrolledWindow({ child: text, hscrollbar_policy: Gtk.PolicyType.AUTOMATIC,
+                vscrollbar_policy: Gtk.PolicyType.NEVER, propagate_natural_height: true });
+            group.add(new Gtk.Frame({ child: scroller, css_classes: ['view'] }));
             break;
         }
         case 'members':
