@@ -53,6 +53,8 @@ export type ServiceState =
         readonly alerts: readonly ActiveAlert[];
     };
 
+/** This Shell's user: file jobs of other users are not listed. */
+const MY_UID = new Gio.Credentials().get_unix_user();
 const FIRST_RETRY_SECONDS = 2;
 const MAX_RETRY_SECONDS = 300;
 /** After the daemon stayed up this long, a later loss starts the back-off afresh. */
@@ -69,6 +71,10 @@ function stringProperty(proxy: Gio.DBusProxy, name: string): string {
 
 function uint64Property(proxy: Gio.DBusProxy, name: string): number {
     return property(proxy, name, 't')?.get_uint64() ?? 0;
+}
+
+function uint32Property(proxy: Gio.DBusProxy, name: string): number | null {
+    return property(proxy, name, 'u')?.get_uint32() ?? null;
 }
 
 function doubleProperty(proxy: Gio.DBusProxy, name: string): number {
@@ -252,7 +258,9 @@ export class PoolClient {
                 alerts.push({ title: stringProperty(alert, 'Title'), level: stringProperty(alert, 'Level') });
             const job = proxyOf(object, JOB_IFACE);
             const jobState = job === null ? '' : stringProperty(job, 'State');
-            if (job !== null && (jobState === 'running' || jobState === 'paused')) {
+            // File jobs are shown only to the user who started them (their file names are theirs).
+            const others = job !== null && stringProperty(job, 'Operation').startsWith('file-') && uint32Property(job, 'StartedByUID') !== MY_UID;
+            if (job !== null && !others && (jobState === 'running' || jobState === 'paused')) {
                 const lock = stringProperty(job, 'Lock');
                 jobs.push({
                     id: Number(object.get_object_path().split('/').at(-1)),

@@ -158,12 +158,14 @@ export function describe(state: ServiceState): Status {
     case 'ready':
         break;
     }
+    const jobs = state.jobs.map((j): MenuRow => ({ kind: 'job', text: jobRowText(j), progress: j.paused ? null : j.progress }));
     if (!state.zfsAvailable) {
+        // Compressing files needs no ZFS: those jobs are still listed.
         return {
             iconName: ICON_HEALTHY,
             muted: true,
             accessibleName: _('SigmaVault: ZFS is not available'),
-            rows: [info(state.zfsStatus !== '' ? state.zfsStatus : _('ZFS is not available'))],
+            rows: [info(state.zfsStatus !== '' ? state.zfsStatus : _('ZFS is not available')), ...jobs],
         };
     }
     const worst = worstHealth(state.pools.map(p => p.health));
@@ -187,7 +189,7 @@ export function describe(state: ServiceState): Status {
                     { count: alertCount }),
                 iconName: ICON_WARNING,
             }]),
-            ...state.jobs.map((j): MenuRow => ({ kind: 'job', text: jobRowText(j), progress: j.paused ? null : j.progress })),
+            ...jobs,
         ],
     };
 }

@@ -23,6 +23,8 @@ Gio._promisify(Gtk.FileDialog.prototype, 'open_multiple', 'open_multiple_finish'
 Gio._promisify(Gtk.FileDialog.prototype, 'select_folder', 'select_folder_finish');
 Gio._promisify(Gtk.FileDialog.prototype, 'open', 'open_finish');
 
+const MY_UID = new Gio.Credentials().get_unix_user();
+
 /** How many finished compression jobs the history shows. */
 const HISTORY_ROWS = 20;
 /** How many file types "Savings by Type" lists (the largest savings). */
@@ -273,7 +275,8 @@ export class CompressionPage extends Adw.Bin {
     }
 
     private sync(): void {
-        const jobs = this._store.jobs.filter(isFileJob);
+        // Your own jobs: other people's files (and their names) are theirs.
+        const jobs = this._store.jobs.filter(j => isFileJob(j) && j.startedByUid === MY_UID);
         const running = jobs.filter(isRunning);
         const finished = jobs.filter(j => !isRunning(j)).slice(0, HISTORY_ROWS);
         const order = JSON.stringify([running.map(j => j.path), finished.map(j => [j.path, j.state])]);
