@@ -34,7 +34,8 @@ function sizes(job: NoticeJob): string {
 /** The notice for a finished compression job; null for jobs that get none (running, or not file jobs). */
 export function jobNotice(job: NoticeJob): JobNotice | null {
     const n = writtenFiles(job).length;
-    const subject = jobSubject(job);
+    // A title names the file, not its folders ("report.txt", "report.txt and 2 more"); the body and the details have the path.
+    const subject = jobSubject(job).replace(/^.*\//, '');
     if (job.state === 'succeeded') {
         const buttons: NoticeButton[] = n > 0 ? ['show-in-files'] : [];
         if (job.undoKind !== '')

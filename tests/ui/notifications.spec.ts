@@ -5,7 +5,7 @@
 // Files) and Undo, done as the user.
 import GLib from 'gi://GLib';
 import { readDaemon } from '../../src/shared/daemon-client.js';
-import { check, waitFor, writeFile } from '../harness/process.js';
+import { check, run, waitFor, writeFile } from '../harness/process.js';
 import { TestSession } from '../harness/session.js';
 import { TestShell } from '../harness/shell.js';
 import { TestSystem } from '../harness/system.js';
@@ -268,14 +268,36 @@ describe('pool health notifications', () => {
             expect(notice.body).toBe(`${file}.zst already exists; nothing would be overwritten. Move or rename it first.`);
         }, 60000);
 
+        it('on a failure says why in words, and Show Details opens the job in SigmaVault Settings', async () => {
+            // A real .zst, its original gone, with a byte flipped in the middle: decoding it fails.
+            const source = GLib.build_filenamev([documents, 'damaged.txt']);
+            writeFile(source, text);
+            await check(['zstd', '-q', '--rm', '--', source]);
+            const file = `${source}.zst`;
+            const [, bytes] = GLib.file_get_contents(file);
+            bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+            GLib.file_set_contents(file, bytes);
+            const r = await run(['sigmavaultctl', 'verify', file, '--wait']);
+            expect(r.status).withContext(r.stdout).not.toBe(0);
+            const notice = await noticeTitled('damaged.txt.zst failed verification');
+            expect(notice.actions).toEqual(['Show Details']);
+            expect(notice.body).toContain('damaged.txt.zst');
+            expect(notice.body).not.toMatch(/GDBus|Error:|undefined/);
+            // Files from the spec before would cover the window.
+            await shell?.eval(`global.get_window_actors().map(a => a.meta_window)
+                .filter(w => w.get_title()?.startsWith('Documents')).forEach(w => w.delete(global.get_current_time())); true`);
+            await shell?.eval(pressButton('damaged.txt.zst failed verification', 'Show Details'));
+            await waitFor('SigmaVault Settings on the job', async () =>
+                (await shell?.eval(WINDOW_TITLES) as string[]).includes('Compression — SigmaVault Settings'), 20000, 250);
+            await new Promise(resolve => setTimeout(resolve, 1500));
+            await shell?.screenshot('notification-failure-details');
+        }, 60000);
+
         it('clicking the notification opens the job\'s details in SigmaVault Settings', async () => {
             const file = GLib.build_filenamev([documents, 'summary.txt']);
             writeFile(file, text);
             await check(['sigmavaultctl', 'compress', file, '--wait']);
             await noticeTitled('Compressed 1 file');
-            // Files from the spec before would cover the window.
-            await shell?.eval(`global.get_window_actors().map(a => a.meta_window)
-                .filter(w => w.get_title()?.startsWith('Documents')).forEach(w => w.delete(global.get_current_time())); true`);
             await shell?.eval(`(() => {
                 const n = Main.messageTray.getSources().flatMap(s => s.notifications).find(x => x.title === 'Compressed 1 file');
                 n.activate();

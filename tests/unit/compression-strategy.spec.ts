@@ -7,7 +7,7 @@ import {
     extensionOf, isPrivateDictionaryId, LONG_FROM, planDictionaries, repeatShare, SAMPLE_BLOCK, TINY, sampleOffsets, userSkip,
 } from '../../src/service/compression/strategy.js';
 import { parseSkipTypes } from '../../src/shared/skip-types.js';
-import { checkPath, parsePasswdLine, pathKey, PathError, pathsOverlap } from '../../src/service/compression/paths.js';
+import { ancestorKeys, checkPath, OverlapIndex, parsePasswdLine, pathKey, PathError, pathsOverlap } from '../../src/service/compression/paths.js';
 import { parseCompressionArgs } from '../../src/cli/compression.js';
 
 function read(path: string): Uint8Array {
@@ -199,6 +199,36 @@ describe('compression paths', () => {
         expect(pathsOverlap(key('/home/you/a'), key('/home/you/b'))).toBeFalse();
         // The same for names that are not UTF-8: the byte after the folder's name must be a slash.
         expect(pathsOverlap(pathKey(Uint8Array.from([0x2f, 0x12])), pathKey(Uint8Array.from([0x2f, 0x12, 0xf2, 0x2f])))).toBeFalse();
+    });
+
+    it('indexes held paths: the same one, a folder holding it or a file inside it is found, until it is let go', () => {
+        const key = (p: string): string => pathKey(checkPath(bytes(p)));
+        expect(ancestorKeys(key('/home/you/photos/a.jpg'))).toEqual([key('/home'), key('/home/you'), key('/home/you/photos')]);
+        expect(ancestorKeys(key('/x'))).toEqual([]);
+        const held = new OverlapIndex<string>();
+        held.set(key('/home/you/photos'), 'job 1');
+        held.set(key('/home/you/notes.txt'), 'job 1');
+        held.set(key('/home/you/music/b.ogg'), 'job 2');
+        expect(held.overlapping(key('/home/you/photos'))).toBe('job 1');
+        expect(held.overlapping(key('/home/you/photos/2026/a.jpg'))).toBe('job 1');
+        expect(held.overlapping(key('/home/you/music'))).withContext('a folder holding a held file').toBe('job 2');
+        expect(held.overlapping(key('/home/you/photos-old'))).toBeUndefined();
+        expect(held.overlapping(key('/home/you/music/c.ogg'))).toBeUndefined();
+        expect(held.overlapping(key('/home/you'))).not.toBeUndefined();
+        held.deleteValue('job 1');
+        expect(held.size).toBe(1);
+        expect(held.overlapping(key('/home/you/photos/2026/a.jpg'))).toBeUndefined();
+        expect(held.overlapping(key('/home/you'))).toBe('job 2');
+        held.delete(key('/home/you/music/b.ogg'));
+        expect(held.overlapping(key('/home'))).withContext('nothing is left under /home').toBeUndefined();
+        // The index agrees with the plain rule on every pair.
+        const paths = ['/a', '/a/b', '/a/b/c', '/a/bc', '/ab', '/b/a', '/a/b/d/e'];
+        for (const p of paths) {
+            const one = new OverlapIndex<string>();
+            one.set(key(p), p);
+            for (const q of paths)
+                expect(one.overlapping(key(q)) !== undefined).withContext(`${p} and ${q}`).toBe(pathsOverlap(key(p), key(q)));
+        }
     });
 
     it('reads getent passwd lines', () => {

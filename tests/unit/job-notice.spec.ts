@@ -40,7 +40,7 @@ describe('jobNotice', () => {
     it('gives the reason of a failure with Show Details', () => {
         const n = jobNotice({ ...base, state: 'failed', lock: 'file:/tank/report.txt', outputs: [], undoKind: '',
             message: '/tank/report.txt changed while it was being processed …' });
-        expect(n).toEqual({ title: 'Could not compress /tank/report.txt', body: '/tank/report.txt changed while it was being processed …',
+        expect(n).toEqual({ title: 'Could not compress report.txt', body: '/tank/report.txt changed while it was being processed …',
             buttons: ['show-details'], failed: true });
     });
 

@@ -20,7 +20,7 @@ import { OptionsSchema, parseOptionsWith } from '../options.js';
 import { authorize, type Caller, callerOf } from '../polkit.js';
 import { readState, statePath, writeAtomically } from '../state-file.js';
 import { findTool, run } from '../tools.js';
-import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, PathError, pathKey, pathsOverlap } from './paths.js';
+import { checkPath, displayPath, MAX_PATHS, type PasswdEntry, parsePasswdLine, OverlapIndex, PathError, pathKey } from './paths.js';
 import { HelperProcess } from './helper-process.js';
 import { type HelperEvent, type HelperRequest, type Inspected, type Operation, PathBytesSchema } from './protocol.js';
 import { SKIP_TYPE } from '../../shared/skip-types.js';
@@ -207,7 +207,7 @@ function messageLocale(): string[] {
 export class Compression {
     private readonly slots = new Slots(Math.max(1, GLib.get_num_processors()));
     /** Path key → the unfinished job working on it. */
-    private readonly busy = new Map<string, Job>();
+    private readonly busy = new OverlapIndex<Job>();
     private readonly journalFile = statePath('compression-journal.json');
 
     constructor(private readonly jobs: JobManager, private readonly connection: Gio.DBusConnection) {}
@@ -229,8 +229,7 @@ export class Compression {
         const user = await this.user(caller.uid);
         const keys = paths.map(pathKey);
         // The same request again, from the same user, gets the running job; an overlapping one is refused.
-        const heldBy = (k: string): Job | undefined => this.busy.get(k) ??
-            [...this.busy].find(([held]) => pathsOverlap(held, k))?.[1];
+        const heldBy = (k: string): Job | undefined => this.busy.overlapping(k);
         const holders = new Set(keys.map(heldBy).filter((j): j is Job => j !== undefined));
         if (holders.size > 0) {
             const [job] = holders;
@@ -265,7 +264,7 @@ export class Compression {
             throw invalidArgument(_('No paths were given. Pass one or more absolute paths.'));
         if (raw.length > MAX_PATHS)
             throw invalidArgument(format(_('At most %d paths at once.'), MAX_PATHS));
-        const seen = new Set<string>();
+        const chosen = new OverlapIndex<Uint8Array>();
         const out: Uint8Array[] = [];
         for (const p of raw as unknown[]) {
             if (!(p instanceof Uint8Array))
@@ -273,13 +272,13 @@ export class Compression {
             try {
                 const checked = checkPath(p);
                 const key = pathKey(checked);
-                if (!seen.has(key)) {
-                    const outer = out.find(o => pathsOverlap(pathKey(o), key));
-                    if (outer !== undefined) {
-                        const [inner, holder] = outer.length < checked.length ? [checked, outer] : [outer, checked];
+                if (chosen.get(key) === undefined) {
+                    const other = chosen.overlapping(key);
+                    if (other !== undefined) {
+                        const [inner, holder] = other.length < checked.length ? [checked, other] : [other, checked];
                         throw invalidArgument(format(_('%s is inside %s, which is chosen too. Choose one of them.'), displayPath(inner), displayPath(holder)));
                     }
-                    seen.add(key);
+                    chosen.set(key, checked);
                     out.push(checked);
                 }
             } catch (e) {
@@ -393,9 +392,9 @@ export class Compression {
         } finally {
             if (reused !== null)
                 void reused.stop();
-            for (const [k, j] of this.busy) {
+            for (const j of new Set(this.busy.values())) {
                 if (j.id === control.id)
-                    this.busy.delete(k);
+                    this.busy.deleteValue(j);
             }
         }
     }

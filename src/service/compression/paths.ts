@@ -78,6 +78,88 @@ export function pathsOverlap(a: string, b: string): boolean {
     return a === b || b.startsWith(a + SLASH_KEY) || a.startsWith(b + SLASH_KEY);
 }
 
+/** The keys of the folders holding a checked path (as pathKey), "/" left out: "/a/b/c" → "/a", "/a/b". */
+export function ancestorKeys(key: string): string[] {
+    const out: string[] = [];
+    for (let i = 2; i < key.length; i += 2) {
+        if (key.startsWith(SLASH_KEY, i))
+            out.push(key.slice(0, i));
+    }
+    return out;
+}
+
+/**
+ * Paths (as pathKey), each with a value, that answers which of them
+ * overlaps a path (see pathsOverlap) in time proportional to that path's
+ * depth, not to how many are held: a request may name 100,000 files.
+ */
+export class OverlapIndex<T> {
+    private readonly exact = new Map<string, T>();
+    /** For each folder holding a key: the values of the keys under it, and how many each. */
+    private readonly under = new Map<string, Map<T, number>>();
+
+    get size(): number {
+        return this.exact.size;
+    }
+
+    get(key: string): T | undefined {
+        return this.exact.get(key);
+    }
+
+    values(): IterableIterator<T> {
+        return this.exact.values();
+    }
+
+    set(key: string, value: T): void {
+        this.delete(key);
+        this.exact.set(key, value);
+        for (const a of ancestorKeys(key)) {
+            const counts = this.under.get(a) ?? new Map<T, number>();
+            counts.set(value, (counts.get(value) ?? 0) + 1);
+            this.under.set(a, counts);
+        }
+    }
+
+    delete(key: string): void {
+        const value = this.exact.get(key);
+        if (value === undefined)
+            return;
+        this.exact.delete(key);
+        for (const a of ancestorKeys(key)) {
+            const counts = this.under.get(a);
+            const n = (counts?.get(value) ?? 0) - 1;
+            if (n > 0)
+                counts?.set(value, n);
+            else
+                counts?.delete(value);
+            if (counts?.size === 0)
+                this.under.delete(a);
+        }
+    }
+
+    /** Removes every key held with `value`. */
+    deleteValue(value: T): void {
+        for (const [k, v] of [...this.exact]) {
+            if (v === value)
+                this.delete(k);
+        }
+    }
+
+    /** The value of a key that is `key`, holds it or is inside it; undefined when none overlaps. */
+    overlapping(key: string): T | undefined {
+        const same = this.exact.get(key);
+        if (same !== undefined)
+            return same;
+        for (const a of ancestorKeys(key)) {
+            const holder = this.exact.get(a);
+            if (holder !== undefined)
+                return holder;
+        }
+        const inside = this.under.get(key);
+        return inside === undefined ? undefined : inside.keys().next().value;
+    }
+}
+
 export interface PasswdEntry {
     readonly name: string;
     readonly uid: number;
