@@ -22,6 +22,7 @@ import Gio from 'gi://Gio';
 import 'gi://GioUnix';
 import GLib from 'gi://GLib';
 import System from 'system';
+import { concatBytes } from '../../shared/bytes.js';
 import { _, format } from '../../shared/i18n.js';
 import { FrameError, MAX_FRAME_HEADER, parseFrameHeader } from '../../shared/zstd-frame.js';
 import { findTool } from '../tools.js';
@@ -438,16 +439,9 @@ function sample(path: string, size: number): Uint8Array {
         const parts: Uint8Array[] = [];
         for (const offset of sampleOffsets(size)) {
             stream.seek(offset, GLib.SeekType.SET, null);
-            const bytes = stream.read_bytes(SAMPLE_BLOCK, null).toArray();
-            parts.push(bytes);
+            parts.push(stream.read_bytes(SAMPLE_BLOCK, null).toArray());
         }
-        const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-        let at = 0;
-        for (const p of parts) {
-            out.set(p, at);
-            at += p.length;
-        }
-        return out;
+        return concatBytes(parts);
     } finally {
         stream.close(null);
     }

@@ -5,6 +5,7 @@
 // second GJS for every job.
 import Gio from 'gi://Gio';
 import GLib from 'gi://GLib';
+import { concatBytes } from '../../shared/bytes.js';
 import { type HelperEvent, parseEvent } from './protocol.js';
 
 Gio._promisify(Gio.DataInputStream.prototype, 'read_line_async', 'read_line_finish');
@@ -23,13 +24,7 @@ async function readText(stream: Gio.InputStream | null): Promise<string> {
             break;
         parts.push(bytes.toArray());
     }
-    const all = new Uint8Array(parts.reduce((s, p) => s + p.length, 0));
-    let at = 0;
-    for (const p of parts) {
-        all.set(p, at);
-        at += p.length;
-    }
-    return new TextDecoder('utf-8', { fatal: false }).decode(all);
+    return new TextDecoder('utf-8', { fatal: false }).decode(concatBytes(parts));
 }
 
 export type HelperWord = 'work' | 'stop' | 'cancel';

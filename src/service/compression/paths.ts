@@ -68,16 +68,6 @@ export function pathKey(bytes: Uint8Array): string {
 /** "/" as pathKey writes it. */
 const SLASH_KEY = '2f';
 
-/**
- * Whether two checked paths (as pathKey) are the same or one holds the
- * other: a job on a folder reads everything in it, so a file inside may not
- * be changed by another job meanwhile, nor the folder archived while a file
- * in it is half replaced. Keys are byte-aligned hex of normalized paths.
- */
-export function pathsOverlap(a: string, b: string): boolean {
-    return a === b || b.startsWith(a + SLASH_KEY) || a.startsWith(b + SLASH_KEY);
-}
-
 /** The keys of the folders holding a checked path (as pathKey), "/" left out: "/a/b/c" → "/a", "/a/b". */
 export function ancestorKeys(key: string): string[] {
     const out: string[] = [];
@@ -90,8 +80,11 @@ export function ancestorKeys(key: string): string[] {
 
 /**
  * Paths (as pathKey), each with a value, that answers which of them
- * overlaps a path (see pathsOverlap) in time proportional to that path's
- * depth, not to how many are held: a request may name 100,000 files.
+ * overlaps a path in time proportional to that path's depth, not to how
+ * many are held: a request may name 100,000 files. Two paths overlap when
+ * they are the same or one holds the other: a job on a folder reads
+ * everything in it, so a file inside may not be changed by another job
+ * meanwhile, nor the folder archived while a file in it is half replaced.
  */
 export class OverlapIndex<T> {
     private readonly exact = new Map<string, T>();
