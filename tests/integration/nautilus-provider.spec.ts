@@ -186,6 +186,9 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
         session = await TestSession.start('nautilus-provider');
         savedSessionBus = GLib.getenv('DBUS_SESSION_BUS_ADDRESS');
         GLib.setenv('DBUS_SESSION_BUS_ADDRESS', session.busAddress, true);
+        // The session's GSettings (memory), as Files would have its session's: dconf has no
+        // writer on this private bus, and would take back what a spec sets a moment later.
+        GLib.setenv('GSETTINGS_BACKEND', 'memory', true);
         settings = await SettingsStandIn.start(session.sessionBus);
         // The provider uses this process's shared bus connections, as it does
         // Nautilus's. GLib ends a process whose shared connection is closed by
@@ -314,7 +317,7 @@ describe('Files menu provider (installed module, real daemon and zfs-fuse)', () 
     });
 
     it('Compress takes the level and the types to skip set in SigmaVault Settings, and a name that is not UTF-8 as its bytes', async () => {
-        // The runner's GSettings (the memory backend) are the provider's too: it runs in this process.
+        // This process's GSettings (the memory backend) are the provider's too: it runs here.
         const prefs = new Gio.Settings({ schema_id: 'com.sigmavault.Settings' });
         prefs.set_int('compression-level', 7);
         prefs.set_strv('compression-skip-types', ['iso']);
